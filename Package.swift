@@ -21,7 +21,7 @@ let package = Package(
 
         .target(name: "Tensors", dependencies: ["CKernels", "COpenBLAS"]),
         .target(name: "ModelFiles", dependencies: ["Tensors"]),
-        .target(name: "Tokenizers"),
+        .target(name: "Tokenizers", dependencies: ["ModelFiles"]),
         .target(name: "LanguageModels", dependencies: ["Tensors", "ModelFiles", "Tokenizers"]),
         .target(name: "Engine", dependencies: ["LanguageModels", "Tokenizers"]),
         .executableTarget(
@@ -34,7 +34,7 @@ let package = Package(
 
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "CKernels"]),
         .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles", "Tensors"]),
-        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"]),
+        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "ModelFiles"]),
         .testTarget(name: "LanguageModelsTests",
                     dependencies: ["LanguageModels", "ModelFiles", "Tokenizers", "Tensors"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "LanguageModels", "Tokenizers"]),
