@@ -22,7 +22,7 @@ static int ck_vec_have_avx2(void) {
     ret name params { return ck_vec_have_avx2() ? name##_avx2 args : name##_generic args; }
 
 CK_DEFINE_BOTH(float, ck_dot_f32, (const float *a, const float *b, int64_t n), (a, b, n), {
-#pragma clang fp reassociate(on)
+    _Pragma("clang fp reassociate(on)")
     float s = 0.0f;
     for (int64_t i = 0; i < n; i++) s += a[i] * b[i];
     return s;
@@ -33,7 +33,7 @@ CK_DEFINE_BOTH(void, ck_axpy_f32, (float alpha, const float *x, float *y, int64_
 })
 
 CK_DEFINE_BOTH(void, ck_rmsnorm_f32, (const float *x, const float *w, float *y, int64_t n, float eps), (x, w, y, n, eps), {
-#pragma clang fp reassociate(on)
+    _Pragma("clang fp reassociate(on)")
     double sum = 0.0;
     for (int64_t i = 0; i < n; i++) sum += (double)(x[i] * x[i]);
     const float scale = 1.0f / sqrtf((float)(sum / (double)n) + eps);
@@ -42,7 +42,7 @@ CK_DEFINE_BOTH(void, ck_rmsnorm_f32, (const float *x, const float *w, float *y, 
 })
 
 CK_DEFINE_BOTH(void, ck_layernorm_f32, (const float *x, const float *w, const float *b, float *y, int64_t n, float eps), (x, w, b, y, n, eps), {
-#pragma clang fp reassociate(on)
+    _Pragma("clang fp reassociate(on)")
     double sum = 0.0;
     for (int64_t i = 0; i < n; i++) sum += (double)x[i];
     const float mean = (float)(sum / (double)n);

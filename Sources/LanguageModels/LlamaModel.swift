@@ -38,7 +38,8 @@ public final class LlamaModel: CausalLanguageModel {
         let configuration = try LlamaConfiguration(metadata: file.metadata, file: name)
         self.file = file
         self.configuration = configuration
-        weights = try LlamaWeights(file: file, configuration: configuration, name: name)
+        let weights = try LlamaWeights(file: file, configuration: configuration, name: name)
+        self.weights = weights
         let requested = contextLength ?? configuration.trainedContextLength
         self.contextLength = max(1, min(requested, configuration.trainedContextLength))
         self.sequenceSlots = max(1, sequenceSlots)
@@ -341,8 +342,9 @@ final class ForwardScratch: @unchecked Sendable {
         scores = (0..<threads).map { _ in
             UnsafeMutablePointer<Float>.allocate(capacity: max(batch, c.groupSize) * contextLength)
         }
-        all = [tokens, slots, positions, x, xb, q, k, v, attention, gate, up, cos, sin, logits]
-            .map { UnsafeMutableRawPointer($0) } + scores.map { UnsafeMutableRawPointer($0) }
+        let floatBuffers = [x, xb, q, k, v, attention, gate, up, cos, sin, logits] + scores
+        all = floatBuffers.map { UnsafeMutableRawPointer($0) }
+            + [UnsafeMutableRawPointer(tokens), UnsafeMutableRawPointer(slots), UnsafeMutableRawPointer(positions)]
     }
 
     deinit { for pointer in all { pointer.deallocate() } }

@@ -1,0 +1,105 @@
+import ArgumentParser
+import LanguageModels
+import Tensors
+
+/// `xcomposer bench`: prompt-processing and generation speed, load time and peak memory, measured
+/// the way llama.cpp's llama-bench does (random token ids; pp = one batched prompt, tg = tokens
+/// generated one at a time from an empty context).
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure prompt and generation tokens/s, load time and peak RSS."
+    )
+
+    @OptionGroup var options: ModelOptions
+
+    @Option(name: .customLong("prompt-tokens"), help: "Prompt length for prompt processing.")
+    var promptTokens = 512
+
+    @Option(name: .customLong("generate-tokens"), help: "Tokens generated one at a time.")
+    var generateTokens = 128
+
+    @Option(help: "Repetitions; the median is reported.")
+    var repetitions = 3
+
+    func run() throws {
+        let pool = ComputePool(threadCount: options.threads)
+        let start = ProcessStats.now
+        let model: LlamaModel
+        do {
+            model = try ModelLoader.loadLanguageModel(
+                path: options.modelPath, contextLength: promptTokens + generateTokens,
+                sequenceSlots: 1, pool: pool, precise: options.precise).model
+        } catch {
+            throw fail(error.description)
+        }
+        let loadSeconds = ProcessStats.now - start
+        var generator = SplitMix64(seed: 1234)
+        let vocabulary = UInt64(model.vocabularySize)
+        let prompt = (0..<promptTokens).map { _ in Int32(generator.next() % vocabulary) }
+
+        // Warm-up: touch every weight page once and let the threads spin up.
+        _ = try model.prefill(tokens: Array(prompt.prefix(16)), slot: 0, position: 0, shouldCancel: { false })
+
+        var promptRates: [Double] = []
+        var generationRates: [Double] = []
+        for _ in 0..<max(1, repetitions) {
+            let t0 = ProcessStats.now
+            _ = try model.prefill(tokens: prompt, slot: 0, position: 0, shouldCancel: { false })
+            promptRates.append(Double(promptTokens) / (ProcessStats.now - t0))
+
+            var token = prompt[0]
+            let t1 = ProcessStats.now
+            for position in 0..<generateTokens {
+                let logits = try model.decode(tokens: [token], slots: [0], positions: [position])
+                token = Int32(argmax(logits))
+            }
+            generationRates.append(Double(generateTokens) / (ProcessStats.now - t1))
+        }
+        let name = options.modelPath.split(separator: "/").last.map(String.init) ?? options.modelPath
+        print("model       \(name)")
+        print("threads     \(options.threads)   precise \(options.precise)   kernels \(KernelInfo.isa)")
+        print("load        \(format(loadSeconds * 1000, 1)) ms")
+        print("pp\(promptTokens)       \(format(median(promptRates), 1)) tokens/s   (runs: \(promptRates.map { format($0, 1) }.joined(separator: ", ")))")
+        print("tg\(generateTokens)       \(format(median(generationRates), 1)) tokens/s   (runs: \(generationRates.map { format($0, 1) }.joined(separator: ", ")))")
+        print("peak RSS    \(format(Double(ProcessStats.peakResidentBytes) / 1_048_576, 1)) MiB")
+    }
+
+    private func argmax(_ values: UnsafeBufferPointer<Float>) -> Int {
+        var best = 0
+        for i in 1..<values.count where values[i] > values[best] { best = i }
+        return best
+    }
+
+    private func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        return sorted[sorted.count / 2]
+    }
+}
+
+/// Formats a number with a fixed count of decimals, without Foundation.
+func format(_ value: Double, _ decimals: Int) -> String {
+    var scale = 1.0
+    for _ in 0..<decimals { scale *= 10 }
+    let rounded = (value * scale).rounded() / scale
+    var text = String(rounded)
+    if let dot = text.firstIndex(of: ".") {
+        let fraction = text[text.index(after: dot)...]
+        if fraction.count < decimals { text += String(repeating: "0", count: decimals - fraction.count) }
+        if decimals == 0 { text = String(text[..<dot]) }
+    }
+    return text
+}
+
+/// A small deterministic generator for benchmark inputs.
+struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct XComposer: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "xcomposer",
+        abstract: "Chat about images and compose illustrated articles with a local model.",
+        subcommands: [GenerateCommand.self, BenchCommand.self, LogitsCommand.self]
+    )
+}
