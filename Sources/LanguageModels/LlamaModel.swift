@@ -34,7 +34,7 @@ public final class LlamaModel: CausalLanguageModel {
     ///   - precise: exact f32 activations on the decode path instead of llama.cpp's Q8 ones.
     public init(file: GGUFFile, contextLength: Int?, sequenceSlots: Int = 1, pool: ComputePool,
                 precise: Bool = false) throws(ModelLoadError) {
-        let name = Self.displayName(file.path)
+        let name = ModelLoader.displayName(file.path)
         let configuration = try LlamaConfiguration(metadata: file.metadata, file: name)
         self.file = file
         self.configuration = configuration
@@ -57,10 +57,6 @@ public final class LlamaModel: CausalLanguageModel {
             let factor = Double(weights.ropeFrequencyFactors?[i] ?? 1)
             return pow(configuration.ropeBase, -2.0 * Double(i) / Double(configuration.ropeDimensions)) / factor
         }
-    }
-
-    static func displayName(_ path: String) -> String {
-        path.split(separator: "/").last.map(String.init) ?? path
     }
 
     // MARK: - CausalLanguageModel
@@ -147,6 +143,7 @@ public final class LlamaModel: CausalLanguageModel {
             addBias(layer.valueBias, to: s.v, width: c.kvWidth, rows: n)
             applyRotations(to: s.q, heads: c.headCount, rows: n)
             applyRotations(to: s.k, heads: c.kvHeadCount, rows: n)
+            if HACK16 { for j in 0..<(n*c.queryWidth) { s.q[j] = Float(Float16(s.q[j])) } }
             storeKeysAndValues(layer: index, count: n)
             attention(layer: index, count: n)
             multiplier.multiply(layer.output, input: s.attention, inputStride: c.queryWidth,
@@ -238,6 +235,11 @@ public final class LlamaModel: CausalLanguageModel {
             let slot = scratch.slots[i], position = scratch.positions[i]
             (cache.keys(slot: slot, layer: layer) + position * w).update(from: scratch.k + i * w, count: w)
             (cache.values(slot: slot, layer: layer) + position * w).update(from: scratch.v + i * w, count: w)
+            if HACK16 {
+                let kk = cache.keys(slot: slot, layer: layer) + position * w
+                let vv = cache.values(slot: slot, layer: layer) + position * w
+                for j in 0..<w { kk[j] = Float(Float16(kk[j])); vv[j] = Float(Float16(vv[j])) }
+            }
         }
     }
 
@@ -287,6 +289,7 @@ public final class LlamaModel: CausalLanguageModel {
                                 scale, queries, blasint(hd), keys, blasint(c.kvWidth),
                                 0, scores, blasint(length))
                     for g in 0..<group { ck_softmax_f32(scores + g * length, Int64(length)) }
+                    if HACK16 { for j in 0..<(group*length) { scores[j] = Float(Float16(scores[j])) } }
                     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, blasint(group), blasint(hd), blasint(length),
                                 1, scores, blasint(length), values, blasint(c.kvWidth),
                                 0, s.attention + token * c.queryWidth + kvHead * group * hd, blasint(hd))
@@ -349,3 +352,5 @@ final class ForwardScratch: @unchecked Sendable {
 
     deinit { for pointer in all { pointer.deallocate() } }
 }
+
+let HACK16 = getenv("HACK16") != nil

@@ -18,6 +18,11 @@ public enum ModelLoader {
         cacheDirectory + "/SmolLM2-135M-Instruct.Q4_1.gguf"
     }
 
+    /// The file name of a path, as errors show it.
+    public static func displayName(_ path: String) -> String {
+        path.split(separator: "/").last.map(String.init) ?? path
+    }
+
     /// Opens and validates a GGUF file.
     public static func open(path: String) throws(ModelLoadError) -> GGUFFile {
         do {

@@ -5,7 +5,7 @@ enum ProcessStats {
     /// Peak resident set size in bytes (Linux reports ru_maxrss in KiB).
     static var peakResidentBytes: Int {
         var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
         return Int(usage.ru_maxrss) * 1024
     }
 

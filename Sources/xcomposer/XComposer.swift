@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct XComposer: ParsableCommand {
+struct XComposer: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "xcomposer",
         abstract: "Chat about images and compose illustrated articles with a local model.",
