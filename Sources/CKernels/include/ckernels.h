@@ -68,6 +68,16 @@ void ck_dequantize_rows(int wtype, const void *w, int64_t cols, float *dst, int6
 /* Name of the instruction set the dispatcher chose ("avx512", "avx2" or "generic"). */
 const char *ck_isa(void);
 
+
+/* Test and benchmark hooks. ck_force_isa makes the calling thread (only) use the named
+   instruction set ("generic", "avx2", "avx512") instead of the dispatcher's choice, so parallel
+   tests can compare paths; NULL or "" returns to the choice. Returns 1 on success, 0 (changing
+   nothing) when the name is unknown or this CPU cannot run it. ck_isa then reports the forced
+   name on that thread. The CK_ISA environment variable names a process-wide choice the same way.
+   ck_isa_available says whether ck_force_isa would succeed. */
+int ck_force_isa(const char *name);
+int ck_isa_available(const char *name);
+
 #ifdef __cplusplus
 }
 #endif
