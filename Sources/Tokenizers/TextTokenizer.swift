@@ -24,4 +24,16 @@ public protocol TextTokenizer: Sendable {
 
     /// The vocabulary's text for a token (its piece as stored), for display and debugging.
     func piece(for token: Int32) -> String
+
+    /// The id whose stored piece is exactly `piece`, if any (see the extension's default).
+    func tokenID(forPiece piece: String) -> Int32?
+}
+
+extension TextTokenizer {
+    /// The id whose stored piece is exactly `piece` (for turning a stop text such as
+    /// `<|im_end|>` into an id); this default searches every id.
+    public func tokenID(forPiece piece: String) -> Int32? {
+        for id in 0 ..< vocabularySize where self.piece(for: Int32(id)) == piece { return Int32(id) }
+        return nil
+    }
 }
