@@ -7,6 +7,7 @@
 #define CK_NV32 4 /* activation vectors per pass: 16 ymm registers */
 #define CK_NVK 2
 #define CK_NVF 4
+#define CK_NVP1 2
 #include "x86_kernels_body.h"
 #pragma clang attribute pop
 

@@ -10,6 +10,7 @@
 #define CK_NV32 8
 #define CK_NVK 4
 #define CK_NVF 8
+#define CK_NVP1 4
 #include "x86_kernels_body.h"
 #pragma clang attribute pop
 

@@ -30,7 +30,14 @@ INLINE float FN(hsum)(__m256 v) {
     return _mm_cvtss_f32(s);
 }
 
-INLINE float FN(h2f)(const uint8_t *p) { return _cvtsh_ss(ck_rd16(p)); }
+/* f16 -> f32 through a general register and vmovd (which zeroes the vector register). Left to
+   itself clang loads the half with a vpinsrw that merges into an arbitrary register, often an
+   accumulator, which chains every block to the previous one; the empty asm stops that fold. */
+INLINE float FN(h2f)(const uint8_t *p) {
+    uint32_t h = ck_rd16(p);
+    __asm__("" : "+r"(h));
+    return _mm_cvtss_f32(_mm_cvtph_ps(_mm_cvtsi32_si128((int)h)));
+}
 
 /* 16 packed bytes -> 32 nibbles: low nibbles first (elements 0..15), then high (16..31). */
 INLINE __m256i FN(nibbles)(const uint8_t *qs) {
@@ -167,7 +174,7 @@ INLINE void FN(deq_f16)(const uint8_t *s, float *y, int64_t n) {
     int64_t i = 0;
     for (; i + 8 <= n; i += 8)
         _mm256_storeu_ps(y + i, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(s + 2 * i))));
-    for (; i < n; i++) y[i] = _cvtsh_ss(ck_rd16(s + 2 * i));
+    for (; i < n; i++) y[i] = FN(h2f)(s + 2 * i);
 }
 
 INLINE void FN(deq_bf16)(const uint8_t *s, float *y, int64_t n) {
@@ -786,6 +793,141 @@ INLINE void FN(rows_f)(int slot, const uint8_t *w, int64_t rb, int64_t cols, con
     }
 }
 
+/*
+ * precise = 1 for the quantised types, dequantising in registers. Every q * d below is exact in
+ * f32 (a few-bit integer times an f16 scale, or times d * sc which is itself exact), so
+ * fma(q, d, m) rounds once, exactly like ck_dequantize's q * d + m; the weights are therefore the
+ * same floats. Q6_K's (d * sc) * q may round, and is computed as that same multiply.
+ */
+INLINE __m256 FN(u8x8_f32)(const uint8_t *p) {
+    return _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)p)));
+}
+
+/* The 32 weights of a 32-block, as four vectors of 8. */
+INLINE void FN(weights32)(int slot, const uint8_t *blk, __m256 w[4]) {
+    const float d = FN(h2f)(blk);
+    const __m256 vd = _mm256_set1_ps(d);
+    if (slot == CK_S_Q8_0) {
+        for (int i = 0; i < 4; i++) {
+            const __m256i q = _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(blk + 2 + 8 * i)));
+            w[i] = _mm256_mul_ps(_mm256_cvtepi32_ps(q), vd);
+        }
+        return;
+    }
+    const int qoff = slot == CK_S_Q4_0 ? 2 : slot == CK_S_Q4_1 ? 4 : slot == CK_S_Q5_0 ? 6 : 8;
+    const __m256 vm = slot == CK_S_Q4_1 || slot == CK_S_Q5_1 ? _mm256_set1_ps(FN(h2f)(blk + 2))
+                    : _mm256_set1_ps(slot == CK_S_Q4_0 ? -8.f * d : -16.f * d);
+    const __m256i b0 = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(blk + qoff)));
+    const __m256i b1 = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(blk + qoff + 8)));
+    const __m256i m4 = _mm256_set1_epi32(15);
+    __m256i q[4] = {_mm256_and_si256(b0, m4), _mm256_and_si256(b1, m4), _mm256_srli_epi32(b0, 4), _mm256_srli_epi32(b1, 4)};
+    if (slot == CK_S_Q5_0 || slot == CK_S_Q5_1) {
+        const __m256i qh = _mm256_set1_epi32((int)ck_rd32(blk + (slot == CK_S_Q5_0 ? 2 : 4)));
+        const __m256i one = _mm256_set1_epi32(1);
+        for (int i = 0; i < 4; i++) {
+            const __m256i sh = _mm256_add_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32(8 * i));
+            q[i] = _mm256_or_si256(q[i], _mm256_slli_epi32(_mm256_and_si256(_mm256_srlv_epi32(qh, sh), one), 4));
+        }
+    }
+    for (int i = 0; i < 4; i++) w[i] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(q[i]), vd, vm);
+}
+
+INLINE void FN(row32_p1)(int slot, int NV, const uint8_t *row, int64_t wb, int64_t nb,
+                         const float *const *a, float *out) {
+    __m256 acc[CK_NVP1][4];
+    for (int v = 0; v < NV; v++) acc[v][0] = acc[v][1] = acc[v][2] = acc[v][3] = _mm256_setzero_ps();
+    for (int64_t b = 0; b < nb; b++) {
+        __m256 w[4];
+        FN(weights32)(slot, row + b * wb, w);
+        for (int v = 0; v < NV; v++)
+            for (int i = 0; i < 4; i++) acc[v][i] = _mm256_fmadd_ps(w[i], _mm256_loadu_ps(a[v] + 32 * b + 8 * i), acc[v][i]);
+    }
+    for (int v = 0; v < NV; v++)
+        out[v] = FN(hsum)(_mm256_add_ps(_mm256_add_ps(acc[v][0], acc[v][1]), _mm256_add_ps(acc[v][2], acc[v][3])));
+}
+
+/* One 32-element sub-block j (0..7) of a Q4_K/Q5_K block, or 32-element run j of a Q6_K block. */
+INLINE void FN(weights_k)(int slot, const uint8_t *blk, int j, __m256 w[4]) {
+    if (slot == CK_S_Q6_K) {
+        const int h = j / 4, k = j % 4; /* half, run */
+        const uint8_t *ql = blk + 64 * h + (k & 1 ? 32 : 0), *qh = blk + 128 + 32 * h;
+        const float d = FN(h2f)(blk + 208);
+        const int8_t *sc = (const int8_t *)(blk + 192);
+        const __m256i m4 = _mm256_set1_epi32(15), m3 = _mm256_set1_epi32(3), off = _mm256_set1_epi32(32);
+        for (int i = 0; i < 4; i++) {
+            const __m256i l = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(ql + 8 * i)));
+            const __m256i hb = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(qh + 8 * i)));
+            const __m256i lo = k < 2 ? _mm256_and_si256(l, m4) : _mm256_srli_epi32(l, 4);
+            const __m256i hi = _mm256_and_si256(_mm256_srli_epi32(hb, 2 * k), m3);
+            const __m256i q = _mm256_sub_epi32(_mm256_or_si256(lo, _mm256_slli_epi32(hi, 4)), off);
+            const __m256 s = _mm256_set1_ps(d * (float)sc[8 * h + 2 * k + i / 2]);
+            w[i] = _mm256_mul_ps(s, _mm256_cvtepi32_ps(q));
+        }
+        return;
+    }
+    const int five = slot == CK_S_Q5_K;
+    uint8_t sc, mn;
+    ck_scale_min_k4(j, blk + 4, &sc, &mn);
+    const __m256 d1 = _mm256_set1_ps(FN(h2f)(blk) * (float)sc);
+    const __m256 m1 = _mm256_set1_ps(-(FN(h2f)(blk + 2) * (float)mn));
+    const uint8_t *q = blk + (five ? 48 : 16) + 32 * (j / 2);
+    const __m256i m4 = _mm256_set1_epi32(15);
+    for (int i = 0; i < 4; i++) {
+        const __m256i b = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(q + 8 * i)));
+        __m256i v = j & 1 ? _mm256_srli_epi32(b, 4) : _mm256_and_si256(b, m4);
+        if (five) {
+            const __m256i hb = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(blk + 16 + 8 * i)));
+            v = _mm256_or_si256(v, _mm256_slli_epi32(_mm256_and_si256(_mm256_srli_epi32(hb, j), _mm256_set1_epi32(1)), 4));
+        }
+        w[i] = _mm256_fmadd_ps(d1, _mm256_cvtepi32_ps(v), m1);
+    }
+}
+
+INLINE void FN(rowk_p1)(int slot, int NV, const uint8_t *row, int64_t wb, int64_t nb,
+                        const float *const *a, float *out) {
+    __m256 acc[CK_NVP1][4];
+    for (int v = 0; v < NV; v++) acc[v][0] = acc[v][1] = acc[v][2] = acc[v][3] = _mm256_setzero_ps();
+    for (int64_t b = 0; b < nb; b++) {
+        for (int j = 0; j < 8; j++) {
+            __m256 w[4];
+            FN(weights_k)(slot, row + b * wb, j, w);
+            for (int v = 0; v < NV; v++)
+                for (int i = 0; i < 4; i++)
+                    acc[v][i] = _mm256_fmadd_ps(w[i], _mm256_loadu_ps(a[v] + 256 * b + 32 * j + 8 * i), acc[v][i]);
+        }
+    }
+    for (int v = 0; v < NV; v++)
+        out[v] = FN(hsum)(_mm256_add_ps(_mm256_add_ps(acc[v][0], acc[v][1]), _mm256_add_ps(acc[v][2], acc[v][3])));
+}
+
+INLINE void FN(rows_q_p1)(int slot, const uint8_t *w, int64_t rb, int64_t cols, const uint8_t *act,
+                          int64_t as, int nv, float *y, int64_t ldy, int64_t r0, int64_t r1) {
+    const int kq = slot >= CK_S_Q4_K;
+    const int64_t nb = cols / (kq ? CK_QKK : CK_QK), wb = rb / nb;
+    for (int64_t r = r0; r < r1; r++) {
+        const uint8_t *row = w + r * rb;
+        for (int vc = 0; vc < nv; vc += CK_NVP1) {
+            const int n = nv - vc < CK_NVP1 ? nv - vc : CK_NVP1;
+            const float *a[CK_NVP1];
+            for (int v = 0; v < n; v++) a[v] = (const float *)(const void *)(act + (int64_t)(vc + v) * as);
+            float out[CK_NVP1];
+            if (kq) {
+                switch (n) {
+                case 1: FN(rowk_p1)(slot, 1, row, wb, nb, a, out); break;
+                default: FN(rowk_p1)(slot, n, row, wb, nb, a, out); break;
+                }
+            } else {
+                switch (n) {
+                case 1: FN(row32_p1)(slot, 1, row, wb, nb, a, out); break;
+                case 2: FN(row32_p1)(slot, 2, row, wb, nb, a, out); break;
+                default: FN(row32_p1)(slot, n, row, wb, nb, a, out); break;
+                }
+            }
+            for (int v = 0; v < n; v++) y[(int64_t)(vc + v) * ldy + r] = out[v];
+        }
+    }
+}
+
 /* f32 activations in place (precise = 1, or F32 weights) */
 INLINE void FN(rows_f32act)(int slot, const uint8_t *w, int64_t rb, int64_t cols, const uint8_t *act,
                             int64_t as, int nv, float *y, int64_t ldy, int64_t r0, int64_t r1) {
@@ -829,14 +971,14 @@ ROWSF_ENTRY(rows_f16_p0, CK_S_F16, rows_half_act)
 ROWSF_ENTRY(rows_bf16_p0, CK_S_BF16, rows_half_act)
 ROWSF_ENTRY(rows_f16_p1, CK_S_F16, rows_f32act)
 ROWSF_ENTRY(rows_bf16_p1, CK_S_BF16, rows_f32act)
-ROWSF_ENTRY(rows_q4_0_p1, CK_S_Q4_0, rows_f32act)
-ROWSF_ENTRY(rows_q4_1_p1, CK_S_Q4_1, rows_f32act)
-ROWSF_ENTRY(rows_q5_0_p1, CK_S_Q5_0, rows_f32act)
-ROWSF_ENTRY(rows_q5_1_p1, CK_S_Q5_1, rows_f32act)
-ROWSF_ENTRY(rows_q8_0_p1, CK_S_Q8_0, rows_f32act)
-ROWSF_ENTRY(rows_q4_k_p1, CK_S_Q4_K, rows_f32act)
-ROWSF_ENTRY(rows_q5_k_p1, CK_S_Q5_K, rows_f32act)
-ROWSF_ENTRY(rows_q6_k_p1, CK_S_Q6_K, rows_f32act)
+ROWSF_ENTRY(rows_q4_0_p1, CK_S_Q4_0, rows_q_p1)
+ROWSF_ENTRY(rows_q4_1_p1, CK_S_Q4_1, rows_q_p1)
+ROWSF_ENTRY(rows_q5_0_p1, CK_S_Q5_0, rows_q_p1)
+ROWSF_ENTRY(rows_q5_1_p1, CK_S_Q5_1, rows_q_p1)
+ROWSF_ENTRY(rows_q8_0_p1, CK_S_Q8_0, rows_q_p1)
+ROWSF_ENTRY(rows_q4_k_p1, CK_S_Q4_K, rows_q_p1)
+ROWSF_ENTRY(rows_q5_k_p1, CK_S_Q5_K, rows_q_p1)
+ROWSF_ENTRY(rows_q6_k_p1, CK_S_Q6_K, rows_q_p1)
 
 static const ck_rows_fn FN(rows_p0)[CK_S_COUNT] = {
     [CK_S_F32] = FN(rows_f32), [CK_S_F16] = FN(rows_f16_p0), [CK_S_BF16] = FN(rows_bf16_p0),
