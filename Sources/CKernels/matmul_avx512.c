@@ -7,8 +7,8 @@
 #pragma clang attribute push(__attribute__((target("avx2,fma,f16c,avx512f,avx512bw,avx512vl,avx512vnni"))), apply_to = function)
 #define CK_PFX ck_avx512_
 #define CK_VNNI 1
-#define CK_NV32 8
-#define CK_NVK 4
+#define CK_NV32 4
+#define CK_NVK 2 /* 4 measured slower (register pressure) */
 #define CK_NVF 8
 #define CK_NVP1 4
 #include "x86_kernels_body.h"

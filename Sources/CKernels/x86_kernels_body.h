@@ -15,6 +15,7 @@
  *    L1 buffer and multiplied into f32 accumulators (fused multiply-add).
  */
 #include <immintrin.h>
+#include <math.h>
 
 #define CK_CAT_(a, b) a##b
 #define CK_CAT(a, b) CK_CAT_(a, b)
@@ -275,8 +276,53 @@ static void FN(prep_f16)(const float *x, uint8_t *y, int64_t n) {
     for (; i < n; i++) ck_wr16(y + 2 * i, ck_f2h(x[i]));
 }
 
+/* Q8_K as quantize_row_q8_K_ref: the signed extreme (first largest |x|) sets iscale = -127 / max,
+   q = min(127, round-half-even(iscale * x)), d = 1 / iscale, bsums over 16. */
+static void FN(prep_q8_k)(const float *x, uint8_t *y, int64_t n) {
+    for (int64_t b = 0; b < n / CK_QKK; b++, x += CK_QKK, y += CK_Q8_K_BYTES) {
+        const __m256 sign = _mm256_set1_ps(-0.0f);
+        __m256 mx = _mm256_setzero_ps();
+        for (int i = 0; i < CK_QKK; i += 8) mx = _mm256_max_ps(mx, _mm256_andnot_ps(sign, _mm256_loadu_ps(x + i)));
+        __m128 m4 = _mm_max_ps(_mm256_extractf128_ps(mx, 1), _mm256_castps256_ps128(mx));
+        m4 = _mm_max_ps(m4, _mm_movehl_ps(m4, m4));
+        m4 = _mm_max_ss(m4, _mm_movehdup_ps(m4));
+        const float amax = _mm_cvtss_f32(m4);
+        if (!(amax > 0.f && amax < INFINITY)) { /* zeros, inf or NaN: leave it to the reference */
+            ck_prep_q8_k_generic(x, y, CK_QKK);
+            continue;
+        }
+        float max = 0.f;
+        for (int i = 0; i < CK_QKK; i++)
+            if (x[i] == amax || x[i] == -amax) { max = x[i]; break; }
+        const float iscale = -127.f / max;
+        const __m256 vs = _mm256_set1_ps(iscale);
+        const __m256i lim = _mm256_set1_epi32(127);
+        int8_t *q = (int8_t *)(y + 4);
+        for (int i = 0; i < CK_QKK; i += 32) {
+            __m256i v[4];
+            for (int k = 0; k < 4; k++)
+                v[k] = _mm256_min_epi32(_mm256_cvtps_epi32(_mm256_mul_ps(vs, _mm256_loadu_ps(x + i + 8 * k))), lim);
+            __m256i p = _mm256_packs_epi16(_mm256_packs_epi32(v[0], v[1]), _mm256_packs_epi32(v[2], v[3]));
+            p = _mm256_permutevar8x32_epi32(p, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+            _mm256_storeu_si256((__m256i *)(q + i), p);
+            /* two sums of 16 */
+            const __m256i s16 = _mm256_maddubs_epi16(_mm256_set1_epi8(1), p);           /* pairs */
+            const __m256i s32 = _mm256_madd_epi16(s16, _mm256_set1_epi16(1));            /* quads */
+            __m128i t = _mm_add_epi32(_mm256_castsi256_si128(s32), _mm_setzero_si128());
+            __m128i u = _mm256_extracti128_si256(s32, 1);
+            t = _mm_hadd_epi32(t, u);                                                     /* 4 octs */
+            t = _mm_hadd_epi32(t, t);                                                     /* 2 sixteens */
+            const int16_t b0 = (int16_t)_mm_cvtsi128_si32(t), b1 = (int16_t)_mm_extract_epi32(t, 1);
+            memcpy(y + 260 + 2 * (i / 16), &b0, 2);
+            memcpy(y + 262 + 2 * (i / 16), &b1, 2);
+        }
+        ck_wrf32(y, 1 / iscale);
+    }
+}
+
 static const ck_prep_fn FN(prep_table)[CK_A_COUNT] = {
-    [CK_A_Q8_0] = FN(prep_q8_0), [CK_A_Q8_1] = FN(prep_q8_1), [CK_A_F16] = FN(prep_f16),
+    [CK_A_Q8_0] = FN(prep_q8_0), [CK_A_Q8_1] = FN(prep_q8_1), [CK_A_Q8_K] = FN(prep_q8_k),
+    [CK_A_F16] = FN(prep_f16),
 };
 
 /* ---------------------------------------------------------------- precise = 0, 32-blocks */
@@ -405,8 +451,8 @@ INLINE void FN(rows32_p0)(int slot, const uint8_t *w, int64_t rb, int64_t cols, 
                 case 1: FN(row32)(slot, 1, row, nb, av + vc, out); break;
                 case 2: FN(row32)(slot, 2, row, nb, av + vc, out); break;
                 case 3: FN(row32)(slot, 3, row, nb, av + vc, out); break;
-#if CK_NV32 > 4
                 case 4: FN(row32)(slot, 4, row, nb, av + vc, out); break;
+#if CK_NV32 > 4
                 case 5: FN(row32)(slot, 5, row, nb, av + vc, out); break;
                 case 6: FN(row32)(slot, 6, row, nb, av + vc, out); break;
                 case 7: FN(row32)(slot, 7, row, nb, av + vc, out); break;
@@ -618,8 +664,9 @@ INLINE void FN(row_k45)(int five, int NV, const uint8_t *row, int64_t nb, const 
         /* mins doubled to line up with the 16 bsums */
         const __m128i mn8 = _mm_loadl_epi64((const __m128i *)mn);
         const __m256i mins16 = _mm256_cvtepu8_epi16(_mm_unpacklo_epi8(mn8, mn8));
-        __m256i isum[CK_NVK];
-        for (int v = 0; v < NV; v++) isum[v] = _mm256_setzero_si256();
+        /* four partial sums per vector so the multiply-accumulates do not form one long chain */
+        __m256i isum[CK_NVK][4];
+        for (int v = 0; v < NV; v++) isum[v][0] = isum[v][1] = isum[v][2] = isum[v][3] = _mm256_setzero_si256();
         const uint8_t *q = blk + (five ? 48 : 16);
         const __m256i qh = five ? _mm256_loadu_si256((const __m256i *)(blk + 16)) : _mm256_setzero_si256();
         for (int g = 0; g < 4; g++) {
@@ -634,15 +681,16 @@ INLINE void FN(row_k45)(int five, int NV, const uint8_t *row, int64_t nb, const 
                 const int8_t *a = (const int8_t *)(av[v] + 4 + 64 * g);
                 const __m256i alo = _mm256_loadu_si256((const __m256i *)a);
                 const __m256i ahi = _mm256_loadu_si256((const __m256i *)(a + 32));
-                isum[v] = FN(dot_ws)(isum[v], _mm256_maddubs_epi16(lo, alo), s_lo);
-                isum[v] = FN(dot_ws)(isum[v], _mm256_maddubs_epi16(hi, ahi), s_hi);
+                isum[v][2 * (g & 1)] = FN(dot_ws)(isum[v][2 * (g & 1)], _mm256_maddubs_epi16(lo, alo), s_lo);
+                isum[v][2 * (g & 1) + 1] = FN(dot_ws)(isum[v][2 * (g & 1) + 1], _mm256_maddubs_epi16(hi, ahi), s_hi);
             }
         }
         for (int v = 0; v < NV; v++) {
             const uint8_t *ab = av[v];
             const float da = ck_rdf32(ab);
             const __m256i bs = _mm256_loadu_si256((const __m256i *)(ab + 260));
-            acc[v] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(isum[v]), _mm256_set1_ps(d * da), acc[v]);
+            const __m256i tot = _mm256_add_epi32(_mm256_add_epi32(isum[v][0], isum[v][1]), _mm256_add_epi32(isum[v][2], isum[v][3]));
+            acc[v] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(tot), _mm256_set1_ps(d * da), acc[v]);
             accm[v] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_madd_epi16(bs, mins16)), _mm256_set1_ps(dmin * da), accm[v]);
             av[v] += CK_Q8_K_BYTES;
         }
@@ -663,8 +711,8 @@ INLINE void FN(row_q6k)(int NV, const uint8_t *row, int64_t nb, const uint8_t **
         const uint8_t *blk = row + b * CK_Q6_K_BYTES;
         const float d = FN(h2f)(blk + 208);
         const __m128i sc8 = _mm_loadu_si128((const __m128i *)(blk + 192));
-        __m256i isum[CK_NVK];
-        for (int v = 0; v < NV; v++) isum[v] = _mm256_setzero_si256();
+        __m256i isum[CK_NVK][4];
+        for (int v = 0; v < NV; v++) isum[v][0] = isum[v][1] = isum[v][2] = isum[v][3] = _mm256_setzero_si256();
         for (int h = 0; h < 2; h++) {
             __m256i q[4];
             FN(q6_half)(blk + 64 * h, blk + 128 + 32 * h, q);
@@ -672,7 +720,7 @@ INLINE void FN(row_q6k)(int NV, const uint8_t *row, int64_t nb, const uint8_t **
                 const __m256i s16 = _mm256_cvtepi8_epi16(_mm_shuffle_epi8(sc8, _mm_loadu_si128((const __m128i *)shuf_pairs[4 * h + k])));
                 for (int v = 0; v < NV; v++) {
                     const __m256i a = _mm256_loadu_si256((const __m256i *)(av[v] + 4 + 128 * h + 32 * k));
-                    isum[v] = FN(dot_ws)(isum[v], _mm256_maddubs_epi16(q[k], a), s16);
+                    isum[v][k] = FN(dot_ws)(isum[v][k], _mm256_maddubs_epi16(q[k], a), s16);
                 }
             }
         }
@@ -681,7 +729,8 @@ INLINE void FN(row_q6k)(int NV, const uint8_t *row, int64_t nb, const uint8_t **
             const uint8_t *ab = av[v];
             const __m256i bs = _mm256_loadu_si256((const __m256i *)(ab + 260));
             const __m256i fix = _mm256_slli_epi32(_mm256_madd_epi16(bs, sc16), 5); /* 32 * sum(sc * bsum) */
-            const __m256i tot = _mm256_sub_epi32(isum[v], fix);
+            const __m256i sum = _mm256_add_epi32(_mm256_add_epi32(isum[v][0], isum[v][1]), _mm256_add_epi32(isum[v][2], isum[v][3]));
+            const __m256i tot = _mm256_sub_epi32(sum, fix);
             acc[v] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(tot), _mm256_set1_ps(d * ck_rdf32(ab)), acc[v]);
             av[v] += CK_Q8_K_BYTES;
         }
