@@ -8,17 +8,18 @@
 ///
 /// Symbols are interned: every text that can occur (token texts, merge halves and results, the
 /// 256 byte characters) gets an integer id, so the merge loop compares and looks up integers
-/// and never builds strings.
+/// and never builds strings. A token's symbol id is its token id; other texts get ids from the
+/// vocabulary size up.
 struct ByteLevelBPE: Sendable {
     private let index: VocabularyIndex
     let preTokenizer: PreTokenizer
     private let splitter: WordSplitter
-    /// Symbol text (GPT-2 characters, UTF-8) → symbol id.
-    private let symbols: ByteStringTable
-    /// Token id for each symbol id, or -1 for a text that is not a token.
-    private let symbolToken: [Int32]
     /// The symbol of each byte's character.
     private let byteSymbol: [Int32]
+    /// Texts of the symbols that are not tokens, flat: symbol `count + i` is
+    /// `extraText[extraStarts[i] ..< extraStarts[i + 1]]`.
+    private let extraText: [UInt8]
+    private let extraStarts: [Int]
     /// (left symbol << 32 | right symbol) → merge.
     private let merges: [UInt64: Merge]
 
@@ -32,37 +33,41 @@ struct ByteLevelBPE: Sendable {
         self.preTokenizer = preTokenizer
         self.splitter = WordSplitter(splitting: preTokenizer.splitting)
 
-        let merges = index.vocabulary.merges
-        var table = ByteStringTable(minimumCapacity: index.count + merges.count + 256)
-        var symbolToken: [Int32] = []
-        func intern<C: Collection<UInt8>>(_ text: C) -> Int32 {
-            let id = table.insert(text, value: Int32(symbolToken.count))
-            if Int(id) == symbolToken.count {
-                symbolToken.append(-1)
-            }
+        var table = index.textToID
+        var extraText: [UInt8] = []
+        var extraStarts: [Int] = [0]
+        let tokenCount = Int32(index.count)
+        func intern(_ text: UnsafeBufferPointer<UInt8>) -> Int32 {
+            if let known = table.value(for: text) { return known }
+            let id = tokenCount + Int32(extraStarts.count - 1)
+            table.insert(text, value: id)
+            extraText.append(contentsOf: text)
+            extraStarts.append(extraText.count)
             return id
         }
-        for id in 0 ..< index.count {
-            let symbol = intern(index.text(of: id))
-            if symbolToken[Int(symbol)] < 0 { symbolToken[Int(symbol)] = Int32(id) }
-        }
-        byteSymbol = ByteLevelMapping.utf8ForByte.map { intern($0) }
+        byteSymbol = ByteLevelMapping.utf8ForByte.map { character in character.withUnsafeBufferPointer(intern) }
 
         var mergeTable: [UInt64: Merge] = [:]
-        mergeTable.reserveCapacity(merges.count)
-        for (rank, merge) in merges.enumerated() {
-            let bytes = Array(merge.utf8)
-            // llama.cpp splits at the first space after the first byte.
-            guard bytes.count > 1, let split = bytes[1...].firstIndex(of: 0x20) else { continue }
-            let left = bytes[..<split], right = bytes[(split + 1)...]
-            guard !right.isEmpty else { continue }
-            let key = UInt64(UInt32(intern(left))) << 32 | UInt64(UInt32(intern(right)))
-            if mergeTable[key] == nil {
-                mergeTable[key] = Merge(rank: Int32(rank), result: intern(left + right))
+        mergeTable.reserveCapacity(index.vocabulary.merges.count)
+        var joined: [UInt8] = []
+        for (rank, merge) in index.vocabulary.merges.enumerated() {
+            var merge = merge
+            merge.withUTF8 { bytes in
+                // llama.cpp splits at the first space after the first byte.
+                guard bytes.count > 2, let split = bytes[1...].firstIndex(of: 0x20), split + 1 < bytes.count else { return }
+                let left = intern(UnsafeBufferPointer(rebasing: bytes[..<split]))
+                let right = intern(UnsafeBufferPointer(rebasing: bytes[(split + 1)...]))
+                let key = Self.key(left, right)
+                guard mergeTable[key] == nil else { return }
+                joined.removeAll(keepingCapacity: true)
+                joined.append(contentsOf: bytes[..<split])
+                joined.append(contentsOf: bytes[(split + 1)...])
+                let result = joined.withUnsafeBufferPointer(intern)
+                mergeTable[key] = Merge(rank: Int32(rank), result: result)
             }
         }
-        self.symbols = table
-        self.symbolToken = symbolToken
+        self.extraText = extraText
+        self.extraStarts = extraStarts
         self.merges = mergeTable
     }
 
@@ -140,12 +145,12 @@ struct ByteLevelBPE: Sendable {
         var position: Int32 = count > 0 ? 0 : -1
         while position >= 0 {
             let symbol = s.symbol[Int(position)]
-            let token = symbolToken[Int(symbol)]
-            if token >= 0 {
-                output.append(token)
+            if Int(symbol) < index.count {
+                output.append(symbol)
             } else {
                 // Not a token: each byte of its text, as a one-byte token when there is one.
-                for byte in symbols.keyBytes(ofEntry: Int(symbol)) {
+                let extra = Int(symbol) - index.count
+                for byte in extraText[extraStarts[extra] ..< extraStarts[extra + 1]] {
                     if let single = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1, { buffer in
                         buffer[0] = byte
                         return index.id(of: UnsafeBufferPointer(buffer))

@@ -27,19 +27,23 @@ struct ByteStringTable: Sendable {
     /// Inserts `key` unless present; returns the value the key maps to afterwards (the old one
     /// when it was present).
     @discardableResult
-    mutating func insert(_ key: some Collection<UInt8>, value: Int32) -> Int32 {
-        let bytes = Array(key)
-        let hash = bytes.withUnsafeBufferPointer { Self.hash($0) }
-        if let existing = bytes.withUnsafeBufferPointer({ find($0, hash: hash) }) {
-            return values[existing]
-        }
+    mutating func insert(_ key: UnsafeBufferPointer<UInt8>, value: Int32) -> Int32 {
+        let hash = Self.hash(key)
+        if let existing = find(key, hash: hash) { return values[existing] }
         if (values.count + 1) * 2 > slots.count { grow() }
-        storage.append(contentsOf: bytes)
+        storage.append(contentsOf: key)
         starts.append(storage.count)
         values.append(value)
         hashes.append(hash)
         place(entry: values.count - 1, hash: hash)
         return value
+    }
+
+    /// `insert` for keys held in any collection.
+    @discardableResult
+    mutating func insert(_ key: some Collection<UInt8>, value: Int32) -> Int32 {
+        if let result = key.withContiguousStorageIfAvailable({ insert($0, value: value) }) { return result }
+        return Array(key).withUnsafeBufferPointer { insert($0, value: value) }
     }
 
     /// The value for the bytes in `key`, or nil.
@@ -51,11 +55,6 @@ struct ByteStringTable: Sendable {
     /// The value for a key given as an array, or nil.
     func value(for key: [UInt8]) -> Int32? {
         key.withUnsafeBufferPointer { value(for: $0) }
-    }
-
-    /// The key of the `entry`-th key inserted (entries are numbered in insertion order).
-    func keyBytes(ofEntry entry: Int) -> ArraySlice<UInt8> {
-        storage[starts[entry] ..< starts[entry + 1]]
     }
 
     private func find(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int? {

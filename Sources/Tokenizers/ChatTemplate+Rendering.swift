@@ -104,14 +104,3 @@ extension ChatTemplate {
         return text
     }
 }
-
-extension String {
-    /// The string without leading and trailing whitespace as Python's `str.strip()` (and
-    /// Jinja's `trim`) see it.
-    func strippingPythonWhitespace() -> String {
-        let scalars = unicodeScalars
-        guard let first = scalars.firstIndex(where: { !PythonWhitespace.isWhitespace($0.value) }),
-              let last = scalars.lastIndex(where: { !PythonWhitespace.isWhitespace($0.value) }) else { return "" }
-        return String(scalars[first ... last])
-    }
-}

@@ -20,6 +20,7 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable {
     /// The model file was read but its vocabulary is unusable; `reason` is another case's text.
     case badVocabulary(path: String, reason: String)
 
+    /// One line naming the input and the problem.
     public var description: String {
         switch self {
         case .missingKey(let key, let expected):

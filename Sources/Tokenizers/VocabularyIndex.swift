@@ -33,17 +33,21 @@ struct VocabularyIndex: Sendable {
         var attributes: [TokenAttributes] = []
         attributes.reserveCapacity(count)
         for (id, token) in vocabulary.tokens.enumerated() {
-            var text = Array(token.utf8)
+            var text = token
             if text.isEmpty {
                 // llama.cpp names empty tokens so they stay distinct and findable.
-                text = Array("[EMPTY_\(id)]".utf8)
+                text = "[EMPTY_\(id)]"
                 warnings.append("tokenizer.ggml.tokens: token \(id) is empty; named [EMPTY_\(id)]")
             }
-            if table.insert(text, value: Int32(id)) != Int32(id) {
+            let start = bytes.count
+            bytes.append(contentsOf: text.utf8)
+            starts.append(bytes.count)
+            let inserted = bytes.withUnsafeBufferPointer {
+                table.insert(UnsafeBufferPointer(rebasing: $0[start...]), value: Int32(id))
+            }
+            if inserted != Int32(id) {
                 warnings.append("tokenizer.ggml.tokens: token \(id) repeats the text of an earlier one")
             }
-            bytes.append(contentsOf: text)
-            starts.append(bytes.count)
             attributes.append(TokenAttributes(vocabulary.type(of: id)))
         }
         textToID = table

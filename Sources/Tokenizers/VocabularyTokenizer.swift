@@ -29,7 +29,7 @@ public final class VocabularyTokenizer: TextTokenizer {
     private let pieces: DecodedPieces
     private let algorithm: Algorithm
     /// The texts cut out first in `.huggingFaceSlow` mode, longest first.
-    private let huggingFaceSpecials: [(text: [UInt8], token: Int32)]
+    let huggingFaceSpecials: [(text: [UInt8], token: Int32)]
 
     private enum Algorithm: Sendable {
         case byteLevel(ByteLevelBPE)
@@ -71,18 +71,25 @@ public final class VocabularyTokenizer: TextTokenizer {
 
     // MARK: - TextTokenizer
 
+    /// Number of ids.
     public var vocabularySize: Int { index.count }
+    /// Beginning of sequence, if the vocabulary has one.
     public var bosToken: Int32? { vocabulary.bosToken }
+    /// End of sequence, if any.
     public var eosToken: Int32? { vocabulary.eosToken }
+    /// llama.cpp's end-of-generation set: EOS, end of turn, and tokens with known end texts
+    /// (`<|im_end|>`, `<|endoftext|>`, `<|eot_id|>`, fill-in-the-middle separators, …).
     public var endOfGenerationTokens: Set<Int32> { index.endOfGenerationTokens }
+    /// Whether `encode(_:addSpecial: true, …)` prepends BOS.
     public var addsBOS: Bool { vocabulary.addBOS }
 
     /// The end-of-turn token: the file's, or one found by its text (`<|im_end|>`, …).
     public var endOfTurnToken: Int32? { index.endOfTurnToken }
 
+    /// Encodes text exactly as llama.cpp's `llama_tokenize(text, add_special, parse_special)`
+    /// (or, in `.huggingFaceSlow` mode, with Hugging Face's handling of special texts).
     public func encode(_ text: String, addSpecial: Bool, parseSpecial: Bool) -> [Int32] {
-        var utf8 = Array(text.utf8)
-        if utf8.isEmpty { utf8.reserveCapacity(1) }
+        let utf8 = Array(text.utf8)
         return utf8.withUnsafeBufferPointer { bytes in
             let fragments = partition(bytes, parseSpecial: parseSpecial)
             var output: [Int32] = []
@@ -118,15 +125,18 @@ public final class VocabularyTokenizer: TextTokenizer {
         }
     }
 
+    /// The bytes `token` decodes to (llama.cpp's `token_to_piece`); empty for an unknown id.
     public func bytes(for token: Int32, renderSpecial: Bool) -> [UInt8] {
         pieces.bytes(for: token, renderSpecial: renderSpecial)
     }
 
+    /// The token's stored text; empty for an unknown id.
     public func piece(for token: Int32) -> String {
         guard token >= 0, Int(token) < index.count else { return "" }
         return String(decoding: index.text(of: Int(token)), as: UTF8.self)
     }
 
+    /// The id whose stored text is exactly `piece` (the first, if a text repeats).
     public func tokenID(forPiece piece: String) -> Int32? {
         index.id(of: piece)
     }
@@ -163,69 +173,5 @@ public final class VocabularyTokenizer: TextTokenizer {
             }
         }
         return fragments
-    }
-
-    /// Cuts out the Hugging Face special texts, leftmost (and longest) first, and strips
-    /// whitespace next to each, as the slow tokenizer's `tokenize` does.
-    private func huggingFaceSplit(_ bytes: UnsafeBufferPointer<UInt8>) -> [Fragment] {
-        var pieces: [Fragment] = []
-        var textStart = 0
-        var position = 0
-        var stripLeading = false
-        func addText(_ range: Range<Int>, stripTrailing: Bool) {
-            var lower = range.lowerBound, upper = range.upperBound
-            if stripLeading { lower = PythonWhitespace.skipForward(bytes, from: lower, to: upper) }
-            if stripTrailing { upper = PythonWhitespace.skipBackward(bytes, from: upper, to: lower) }
-            if lower < upper { pieces.append(.text(lower ..< upper)) }
-        }
-        search: while position < bytes.count {
-            for special in huggingFaceSpecials where special.text.count <= bytes.count - position {
-                let matches = special.text.withUnsafeBufferPointer { needle in
-                    VocabularyIndex.find(needle, in: bytes, from: position, to: position + needle.count) == position
-                }
-                if matches {
-                    addText(textStart ..< position, stripTrailing: true)
-                    pieces.append(.token(special.token))
-                    position += special.text.count
-                    textStart = position
-                    stripLeading = true
-                    continue search
-                }
-            }
-            position += 1
-        }
-        addText(textStart ..< bytes.count, stripTrailing: false)
-        return pieces
-    }
-}
-
-/// What Python's `str.strip()` removes: Unicode White_Space plus the separators U+001C…U+001F.
-enum PythonWhitespace {
-    static func isWhitespace(_ scalar: UInt32) -> Bool {
-        (0x1C ... 0x1F).contains(scalar) || CodepointFlags.of(scalar).contains(.whitespace)
-    }
-
-    /// The first position at or after `from` that does not start a whitespace character.
-    static func skipForward(_ bytes: UnsafeBufferPointer<UInt8>, from: Int, to end: Int) -> Int {
-        var position = from
-        while position < end {
-            let (scalar, length) = UTF8Scanner.scalar(in: bytes, at: position, end: end)
-            guard isWhitespace(scalar) else { break }
-            position += length
-        }
-        return position
-    }
-
-    /// The position after the last non-whitespace character before `from`.
-    static func skipBackward(_ bytes: UnsafeBufferPointer<UInt8>, from: Int, to start: Int) -> Int {
-        var end = from
-        while end > start {
-            var lead = end - 1
-            while lead > start && bytes[lead] & 0xC0 == 0x80 { lead -= 1 }
-            let (scalar, _) = UTF8Scanner.scalar(in: bytes, at: lead, end: end)
-            guard isWhitespace(scalar) else { break }
-            end = lead
-        }
-        return end
     }
 }
