@@ -804,6 +804,33 @@ INLINE void FN(fma_chunk)(int NV, const float *wf, int64_t n, const float *const
         for (int v = 0; v < NV; v++) tail[v] += wf[i] * a[v][c + i];
 }
 
+/* As fma_chunk, for f16/bf16 weights widened in registers. */
+INLINE __m256 FN(load_half8)(int slot, const uint8_t *p) {
+    const __m128i h = _mm_loadu_si128((const __m128i *)p);
+    if (slot == CK_S_F16) return _mm256_cvtph_ps(h);
+    return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16));
+}
+
+INLINE void FN(fma_chunk_half)(int slot, int NV, const uint8_t *wh, int64_t n, const float *const *a, int64_t c,
+                               __m256 acc[][2], float *tail) {
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        const __m256 w0 = FN(load_half8)(slot, wh + 2 * i), w1 = FN(load_half8)(slot, wh + 2 * i + 16);
+        for (int v = 0; v < NV; v++) {
+            acc[v][0] = _mm256_fmadd_ps(w0, _mm256_loadu_ps(a[v] + c + i), acc[v][0]);
+            acc[v][1] = _mm256_fmadd_ps(w1, _mm256_loadu_ps(a[v] + c + i + 8), acc[v][1]);
+        }
+    }
+    for (; i + 8 <= n; i += 8) {
+        const __m256 w0 = FN(load_half8)(slot, wh + 2 * i);
+        for (int v = 0; v < NV; v++) acc[v][0] = _mm256_fmadd_ps(w0, _mm256_loadu_ps(a[v] + c + i), acc[v][0]);
+    }
+    for (; i < n; i++) {
+        const float wf = slot == CK_S_F16 ? FN(h2f)(wh + 2 * i) : ck_bf2f(ck_rd16(wh + 2 * i));
+        for (int v = 0; v < NV; v++) tail[v] += wf * a[v][c + i];
+    }
+}
+
 /* Rows of any weight type against f32 activations (act_f32) or f16/bf16 ones converted first. */
 INLINE void FN(rows_f)(int slot, const uint8_t *w, int64_t rb, int64_t cols, const float *const *acts,
                        int nv, float *y, int64_t ldy, int64_t r0, int64_t r1) {
@@ -824,6 +851,13 @@ INLINE void FN(rows_f)(int slot, const uint8_t *w, int64_t rb, int64_t cols, con
                 const float *src;
                 if (slot == CK_S_F32) {
                     src = (const float *)(const void *)(row + 4 * c);
+                } else if (slot == CK_S_F16 || slot == CK_S_BF16) {
+                    switch (n) {
+                    case 1: FN(fma_chunk_half)(slot, 1, row + 2 * c, m, a, c, acc, tail); break;
+                    case 2: FN(fma_chunk_half)(slot, 2, row + 2 * c, m, a, c, acc, tail); break;
+                    default: FN(fma_chunk_half)(slot, n, row + 2 * c, m, a, c, acc, tail); break;
+                    }
+                    continue;
                 } else {
                     FN(deq_any)(slot, row + (c / be) * bb, wf, be == 1 ? m : m / be);
                     src = wf;
