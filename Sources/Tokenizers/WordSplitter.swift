@@ -59,7 +59,8 @@ struct WordSplitter: Sendable {
 
     /// Runs one regex over every current piece, replacing the pieces with the refined ones.
     private func pass(_ scratch: inout Scratch, _ matcher: Matcher) {
-        var refined = scratch.refined
+        var refined: [Int] = []
+        swap(&refined, &scratch.refined)  // take the spare buffer without sharing it
         refined.removeAll(keepingCapacity: true)
         var start = 0
         for length in scratch.pieces {

@@ -115,3 +115,17 @@ struct HuggingFaceSpecialTextTests {
         }
     }
 }
+
+@Suite("Hugging Face decode clean-up")
+struct HuggingFaceCleanupTests {
+    @Test("spaces before punctuation and contractions go, as Python's chain of replace calls does")
+    func cleanup() {
+        #expect(HuggingFaceCleanup.cleanUpTokenizationSpaces("Hello , world ! I do n't know . It 's fine ?")
+                == "Hello, world! I don't know. It's fine?")
+        #expect(HuggingFaceCleanup.cleanUpTokenizationSpaces("a ' b 'm 've 're") == "a'b'm've're")
+        #expect(HuggingFaceCleanup.cleanUpTokenizationSpaces("no change 你好") == "no change 你好")
+        // One pass per pattern: "  ." loses only the space next to the dot.
+        #expect(HuggingFaceCleanup.cleanUpTokenizationSpaces("x  .") == "x .")
+        #expect(HuggingFaceCleanup.cleanUpTokenizationSpaces("") == "")
+    }
+}
