@@ -558,7 +558,8 @@ INLINE void FN(pair_step)(int slot, int NV, const uint8_t *row, int64_t p, int t
         const int8_t *aq = pa[v].q + 64 * p;
         const __m256i alo = _mm256_load_si256((const __m256i *)aq);
         const __m256i ahi = _mm256_load_si256((const __m256i *)(aq + 32));
-        __m256i s = pa[v].c ? _mm256_load_si256((const __m256i *)(pa[v].c + 8 * p)) : _mm256_setzero_si256();
+        __m256i s = slot == CK_S_Q4_0 || slot == CK_S_Q5_0 ? _mm256_load_si256((const __m256i *)(pa[v].c + 8 * p))
+                                                            : _mm256_setzero_si256();
 #if CK_VNNI
         s = _mm256_dpbusd_epi32(s, lo, alo);
         s = _mm256_dpbusd_epi32(s, hi, ahi);
@@ -607,8 +608,6 @@ INLINE void FN(rows_pairs_p0)(int slot, const uint8_t *w, int64_t rb, int64_t co
             ck_rows_generic[0][slot](w, rb, cols, act + (int64_t)v0 * as, as, nvp, y + (int64_t)v0 * ldy, ldy, r0, r1);
             continue;
         }
-        if (!corr)
-            for (int v = 0; v < nvp; v++) pa[v].c = NULL;
         for (int64_t r = r0; r < r1; r++) {
             const uint8_t *row = w + r * rb;
             for (int vc = 0; vc < nvp; vc += CK_NV32) {
