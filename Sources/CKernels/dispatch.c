@@ -5,6 +5,7 @@
    the whole process, and ck_force_isa overrides it for the calling thread only (tests run the
    paths side by side in parallel). */
 #include "ck_internal.h"
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 
@@ -102,8 +103,13 @@ void ck_dequantize_rows(int wtype, const void *w, int64_t cols, float *dst, int6
 
 /* ---- per-thread scratch ---- */
 
+/* One growing buffer per thread; a pthread key frees it when the thread ends. */
 static _Thread_local void *scratch_ptr;
 static _Thread_local size_t scratch_cap;
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+
+static void scratch_key_init(void) { (void)pthread_key_create(&scratch_key, free); }
 
 void *ck_scratch(size_t bytes) {
     if (bytes <= scratch_cap) return scratch_ptr;
@@ -114,5 +120,7 @@ void *ck_scratch(size_t bytes) {
     free(scratch_ptr);
     scratch_ptr = p;
     scratch_cap = cap;
+    pthread_once(&scratch_once, scratch_key_init);
+    (void)pthread_setspecific(scratch_key, p);
     return p;
 }

@@ -2,7 +2,10 @@
    quantize_row_q{4,5,6}_K_ref: per 32 (or 16) element sub-block an iterative search for the
    scale (and min) that minimises a weighted squared error, then 6-bit (or 8-bit) quantisation of
    those scales against one f16 super-block scale. Same float operations in the same order, no
-   fused multiply-add, so the bytes match a GGML build that does not contract either. */
+   fused multiply-add, so the bytes match a GGML build that does not contract either: checked
+   byte for byte against GGML's quantize_row_*_ref (compiled without FMA contraction) on a
+   million values from four distributions, for every type here and in quantize.c. A GGML built
+   with -march=native may fuse multiply-adds and then differ in rare last-bit ties. */
 #include "ck_internal.h"
 #include <math.h>
 
