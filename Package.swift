@@ -36,7 +36,10 @@ let package = Package(
         .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles", "Tensors"]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "ModelFiles"]),
         .testTarget(name: "LanguageModelsTests",
-                    dependencies: ["LanguageModels", "ModelFiles", "Tokenizers", "Tensors"]),
+                    dependencies: ["LanguageModels", "ModelFiles", "Tokenizers", "Tensors"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "LanguageModels", "Tokenizers"]),
+        // Runs the built `xcomposer` binary (make test builds it first) as a user would.
+        .testTarget(name: "CLITests", dependencies: ["ModelFiles", "Tensors", "LanguageModels"]),
     ]
 )

@@ -26,6 +26,13 @@ public final class LlamaModel: CausalLanguageModel {
     private let scratch: ForwardScratch
     /// `base^(-2i/d) / factor_i` for each rotated pair.
     private let inverseFrequencies: [Double]
+    /// Each layer's products, bound to the scratch buffers once.
+    private let layerGroups: [LayerGroups]
+    private let headGroup: LinearGroup
+
+    struct LayerGroups {
+        let queryKeyValue, output, gateUp, down: LinearGroup
+    }
 
     /// Binds the weights of an opened GGUF file.
     /// - Parameters:
@@ -52,6 +59,17 @@ public final class LlamaModel: CausalLanguageModel {
         scratch = ForwardScratch(configuration: configuration, batch: Self.prefillChunk,
                                  logitRows: max(self.sequenceSlots, MatrixMultiplier.directPathMaxVectors),
                                  contextLength: self.contextLength, threads: pool.threadCount)
+        let s = scratch, c = configuration
+        layerGroups = weights.layers.map { layer in
+            LayerGroups(
+                queryKeyValue: LinearGroup([layer.query, layer.key, layer.value], outputs: [s.q, s.k, s.v],
+                                           outputStrides: [c.queryWidth, c.kvWidth, c.kvWidth]),
+                output: LinearGroup([layer.output], outputs: [s.xb], outputStrides: [c.embeddingLength]),
+                gateUp: LinearGroup([layer.gate, layer.up], outputs: [s.gate, s.up],
+                                    outputStrides: [c.feedForwardLength, c.feedForwardLength]),
+                down: LinearGroup([layer.down], outputs: [s.xb], outputStrides: [c.embeddingLength]))
+        }
+        headGroup = LinearGroup([weights.output], outputs: [s.logits], outputStrides: [c.vocabularySize])
         let pairs = configuration.ropeDimensions / 2
         inverseFrequencies = (0..<pairs).map { i in
             let factor = Double(weights.ropeFrequencyFactors?[i] ?? 1)
@@ -135,9 +153,8 @@ public final class LlamaModel: CausalLanguageModel {
             for i in 0..<n {
                 ck_rmsnorm_f32(s.x + i * d, layer.attentionNorm, s.xb + i * d, Int64(d), c.normEpsilon)
             }
-            multiplier.multiply([layer.query, layer.key, layer.value], input: s.xb, inputStride: d,
-                                vectors: n, outputs: [s.q, s.k, s.v],
-                                outputStride: [c.queryWidth, c.kvWidth, c.kvWidth])
+            let groups = layerGroups[index]
+            multiplier.multiply(groups.queryKeyValue, input: s.xb, inputStride: d, vectors: n)
             addBias(layer.queryBias, to: s.q, width: c.queryWidth, rows: n)
             addBias(layer.keyBias, to: s.k, width: c.kvWidth, rows: n)
             addBias(layer.valueBias, to: s.v, width: c.kvWidth, rows: n)
@@ -146,8 +163,7 @@ public final class LlamaModel: CausalLanguageModel {
             if HACK16 { for j in 0..<(n*c.queryWidth) { s.q[j] = Float(Float16(s.q[j])) } }
             storeKeysAndValues(layer: index, count: n)
             attention(layer: index, count: n)
-            multiplier.multiply(layer.output, input: s.attention, inputStride: c.queryWidth,
-                                vectors: n, output: s.xb, outputStride: d)
+            multiplier.multiply(groups.output, input: s.attention, inputStride: c.queryWidth, vectors: n)
             addBias(layer.outputBias, to: s.xb, width: d, rows: n)
             ck_add_f32(s.x, s.xb, Int64(n * d))
             // Feed-forward block.
@@ -155,11 +171,9 @@ public final class LlamaModel: CausalLanguageModel {
                 ck_rmsnorm_f32(s.x + i * d, layer.feedForwardNorm, s.xb + i * d, Int64(d), c.normEpsilon)
             }
             let f = c.feedForwardLength
-            multiplier.multiply([layer.gate, layer.up], input: s.xb, inputStride: d, vectors: n,
-                                outputs: [s.gate, s.up], outputStride: [f, f])
+            multiplier.multiply(groups.gateUp, input: s.xb, inputStride: d, vectors: n)
             ck_silu_mul_f32(s.gate, s.up, Int64(n * f))
-            multiplier.multiply(layer.down, input: s.gate, inputStride: f, vectors: n,
-                                output: s.xb, outputStride: d)
+            multiplier.multiply(groups.down, input: s.gate, inputStride: f, vectors: n)
             ck_add_f32(s.x, s.xb, Int64(n * d))
         }
     }
@@ -171,8 +185,7 @@ public final class LlamaModel: CausalLanguageModel {
             ck_rmsnorm_f32(rows + i * d, weights.outputNorm, scratch.xb + i * d, Int64(d),
                            configuration.normEpsilon)
         }
-        multiplier.multiply(weights.output, input: scratch.xb, inputStride: d, vectors: count,
-                            output: scratch.logits, outputStride: vocabularySize)
+        multiplier.multiply(headGroup, input: scratch.xb, inputStride: d, vectors: count)
         return UnsafeBufferPointer(start: scratch.logits, count: count * vocabularySize)
     }
 

@@ -103,7 +103,9 @@ public final class ComputePool: @unchecked Sendable {
     }
 
     private func workerLoop(index: Int) {
-        var seen = jobGeneration.load(ordering: .acquiring)
+        // Generation 0 is the pool's state before any job. Reading the counter here instead would
+        // lose a job published before this thread got to run.
+        var seen = 0
         while true {
             var spins = 0
             var current = jobGeneration.load(ordering: .acquiring)

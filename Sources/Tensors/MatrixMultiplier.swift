@@ -43,74 +43,51 @@ public final class MatrixMultiplier: @unchecked Sendable {
 
     /// `output[v * outputStride + r] = (W · input_v)[r]` for `vectors` inputs that follow each
     /// other `inputStride` floats apart.
-    public func multiply(_ weight: WeightMatrix, input: UnsafePointer<Float>, inputStride: Int,
-                         vectors: Int, output: UnsafeMutablePointer<Float>, outputStride: Int) {
-        multiply([weight], input: input, inputStride: inputStride, vectors: vectors,
-                 outputs: [output], outputStride: [outputStride])
-    }
-
-    /// Several matrices that read the same input (Q, K and V; gate and up) in one parallel job,
-    /// so the threads meet once instead of once per matrix.
-    public func multiply(_ weights: [WeightMatrix], input: UnsafePointer<Float>, inputStride: Int,
-                         vectors: Int, outputs: [UnsafeMutablePointer<Float>],
-                         outputStride: [Int]) {
-        precondition(weights.count == outputs.count && outputs.count == outputStride.count)
+    public func multiply(_ group: LinearGroup, input: UnsafePointer<Float>, inputStride: Int, vectors: Int) {
         if vectors <= Self.directPathMaxVectors {
-            multiplyDirect(weights, input: input, inputStride: inputStride, vectors: vectors,
-                           outputs: outputs, outputStride: outputStride)
+            multiplyDirect(group, input: input, inputStride: inputStride, vectors: vectors)
         } else {
-            for (index, weight) in weights.enumerated() {
-                multiplyBlas(weight, input: input, inputStride: inputStride, vectors: vectors,
-                             output: outputs[index], outputStride: outputStride[index])
+            for index in 0..<group.weights.count {
+                multiplyBlas(group.weights[index], input: input, inputStride: inputStride, vectors: vectors,
+                             output: group.outputs[index], outputStride: group.outputStrides[index])
             }
         }
     }
 
     // MARK: - Direct quantised path
 
-    private func multiplyDirect(_ weights: [WeightMatrix], input: UnsafePointer<Float>,
-                                inputStride: Int, vectors: Int,
-                                outputs: [UnsafeMutablePointer<Float>], outputStride: [Int]) {
+    private func multiplyDirect(_ group: LinearGroup, input: UnsafePointer<Float>, inputStride: Int,
+                                vectors: Int) {
         let preciseFlag: Int32 = precise ? 1 : 0
-        // Prepare the activations once per distinct weight type.
-        var offsets: [Int] = []
-        var strides: [Int] = []
-        var total = 0
-        var preparedTypes: [(type: Int32, columns: Int, offset: Int, stride: Int)] = []
-        for weight in weights {
-            if let found = preparedTypes.first(where: { $0.type == weight.type.ckType && $0.columns == weight.columns }) {
-                offsets.append(found.offset); strides.append(found.stride); continue
-            }
-            let bytes = Int(ck_act_bytes(weight.type.ckType, Int64(weight.columns), preciseFlag))
-            let stride = (bytes + 63) & ~63
-            preparedTypes.append((weight.type.ckType, weight.columns, total, stride))
-            offsets.append(total); strides.append(stride)
-            total += stride * vectors
-        }
-        ensurePreparedCapacity(total)
-        for entry in preparedTypes {
+        let base = precise ? group.precisePreparationBase : 0
+        let count = precise ? group.preparations.count - base : group.precisePreparationBase
+        ensurePreparedCapacity(group.preparedBytes[precise ? 1 : 0])
+        let prepared = preparedActivations
+        // Quantise (or copy) the activations once per distinct weight type.
+        for p in base..<(base + count) {
+            let preparation = group.preparations[p]
             for v in 0..<vectors {
-                ck_act_prepare(entry.type, input + v * inputStride,
-                               preparedActivations + entry.offset + v * entry.stride,
-                               Int64(entry.columns), preciseFlag)
+                ck_act_prepare(preparation.type, input + v * inputStride,
+                               prepared + preparation.offset + v * preparation.stride,
+                               Int64(preparation.columns), preciseFlag)
             }
         }
         // Split the concatenated rows of all matrices evenly between the threads.
-        let totalRows = weights.reduce(0) { $0 + $1.rows }
-        let prepared = UnsafeRawPointer(preparedActivations)
         pool.run { part, parts in
-            let mine = ComputePool.split(totalRows, parts: parts, part: part, granularity: 4)
-            var base = 0
-            for (index, weight) in weights.enumerated() {
-                let lower = max(mine.lowerBound, base) - base
-                let upper = min(mine.upperBound, base + weight.rows) - base
+            let mine = ComputePool.split(group.totalRows, parts: parts, part: part, granularity: 4)
+            var first = 0
+            for index in 0..<group.weights.count {
+                let weight = group.weights[index]
+                let lower = max(mine.lowerBound, first) - first
+                let upper = min(mine.upperBound, first + weight.rows) - first
                 if lower < upper {
+                    let preparation = group.preparations[base + group.preparationIndex[index]]
                     ck_matmul_rows(weight.type.ckType, weight.data, Int64(weight.columns),
-                                   prepared + offsets[index], Int64(strides[index]), Int32(vectors),
-                                   outputs[index], Int64(outputStride[index]),
+                                   prepared + preparation.offset, Int64(preparation.stride), Int32(vectors),
+                                   group.outputs[index], Int64(group.outputStrides[index]),
                                    Int64(lower), Int64(upper), preciseFlag)
                 }
-                base += weight.rows
+                first += weight.rows
             }
         }
     }
