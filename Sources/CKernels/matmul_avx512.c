@@ -10,7 +10,7 @@
 #define CK_NV32 4
 #define CK_NVK 2 /* 4 measured slower (register pressure) */
 #define CK_NVF 8
-#define CK_NVP1 4
+#define CK_NVP1 2 /* 4 measured slower */
 #include "x86_kernels_body.h"
 #pragma clang attribute pop
 
