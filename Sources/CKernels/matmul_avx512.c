@@ -1,7 +1,7 @@
 /* The AVX-512 (F/BW/VL/VNNI) kernels: the shared x86 body with vpdpbusd/vpdpwssd dot products
-   and 32 vector registers, so more activation vectors per pass (see x86_kernels_body.h).
-   On Zen 4, 512-bit registers run as two 256-bit halves, so the body stays at 256 bits: a
-   512-bit Q4_1 kernel (vpermb unpacking, 4 blocks per step) measured no faster. */
+   (see x86_kernels_body.h). On Zen 4, 512-bit registers run as two 256-bit halves, so the body
+   stays at 256 bits: 512-bit Q4_1 kernels (vpermb unpacking, or four blocks per register)
+   measured slower. The vectors-per-pass counts below were picked by measurement. */
 #include "ck_internal.h"
 #ifdef CK_X86
 #pragma clang attribute push(__attribute__((target("avx2,fma,f16c,avx512f,avx512bw,avx512vl,avx512vnni"))), apply_to = function)
