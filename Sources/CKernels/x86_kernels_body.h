@@ -1,18 +1,21 @@
 /*
  * x86 SIMD kernels, written once and compiled twice: matmul_avx2.c includes this with
  * CK_VNNI 0 under an AVX2+FMA+F16C target, matmul_avx512.c with CK_VNNI 1 under an AVX-512
- * (F/BW/VL/VNNI) target, where the u8 x s8 dot products become vpdpbusd/vpdpwssd and the 32
- * extra vector registers allow more activation vectors per pass. CK_PFX names the functions.
+ * (F/BW/VL/VNNI) target, where the u8 x s8 dot products become vpdpbusd/vpdpwssd. CK_PFX names
+ * the functions; CK_NV32, CK_NVK, CK_NVF and CK_NVP1 say how many activation vectors share one
+ * pass over a weight row in each family of kernels.
  *
  * Shapes of the work:
- *  - precise = 0, 32-element blocks: the activation blocks are first repacked into contiguous
- *    int8 runs, f32 scales, f32 block sums (Q8_1) and integer corrections (so weights that are
- *    offset, like Q4_0's q - 8, can be multiplied as unsigned bytes and fixed up exactly with
- *    -8 * sum(a)). Each weight block is unpacked once and used for up to CK_NV32 vectors.
+ *  - precise = 0, Q4_0/Q4_1/Q5_0/Q5_1: two blocks per register, activations repacked to follow
+ *    the raw nibble layout (see the "4/5-bit pairs" section).
+ *  - precise = 0, Q8_0: the activation blocks are repacked into contiguous int8 runs, f32 scales
+ *    and integer corrections (with VNNI the weights are offset by 128 to multiply as unsigned
+ *    bytes, and fixed up exactly with -128 * sum(a)).
  *  - precise = 0, K-quants: Q8_K blocks are used in place; per super-block an exact int32 sum
  *    (scales folded in with madd), one float multiply-add, and the mins through the bsums.
- *  - precise = 1: blocks are dequantised with the same float operations as ck_dequantize into an
- *    L1 buffer and multiplied into f32 accumulators (fused multiply-add).
+ *  - precise = 1: weights are dequantised in registers to exactly ck_dequantize's floats and
+ *    multiplied into f32 accumulators (fused multiply-add); F16/BF16 weights are widened in
+ *    registers, F16/BF16 activations (precise = 0) widened once per call.
  */
 #include <immintrin.h>
 #include <math.h>
