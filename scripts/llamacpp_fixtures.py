@@ -14,8 +14,9 @@ What it records, per prompt (prompt texts live in scripts/fixture_prompts.json):
                 decode, argmax of the raw logits each step (no sampler, no
                 penalties, no stop on end-of-generation tokens)
   positions     teacher-forced logits for every token of tokens + continuation,
-                from a single batched decode in a fresh context: the top 64
-                (id, logit) pairs and the log-sum-exp of the full row
+                fed one token per decode in a fresh context (llama.cpp's
+                generation path): the top 64 (id, logit) pairs and the
+                log-sum-exp of the full row
 Plus a tokenisation corpus, llama.cpp's own batched-vs-sequential agreement
 ("self_consistency") and, for calibrating tolerances, how far llama.cpp's logits sit
 from an exact float64 forward pass on the dequantised weights ("exact_reference").
@@ -293,8 +294,11 @@ def record_prompt(model, reference, template, spec):
         raise Fail(f"prompt {spec['name']}: {len(full)} tokens exceed the batch size {N_BATCH}")
 
     batched = batched_logits(model, full)
-    _, lse = log_softmax(batched)
-    positions = [top_entry(batched[i], lse[i]) for i in range(len(full))]
+    # The recorded rows come from llama.cpp's decode path, one token at a time, as it generates
+    # (and as the engine's decode path is compared): its batched prompt path rounds differently.
+    seq = sequential_logits(model, full)
+    _, lse = log_softmax(seq)
+    positions = [top_entry(seq[i], lse[i]) for i in range(len(full))]
 
     n = len(tokens)
     # Row n-1+k predicts continuation token k; compare it with what free-running decoding chose.
@@ -302,7 +306,6 @@ def record_prompt(model, reference, template, spec):
 
     # llama.cpp against itself: the same sequence fed one token at a time in a fresh context.
     # Compared over the continuation rows (the rows after each continuation token).
-    seq = sequential_logits(model, full)
     lp_b, _ = log_softmax(batched[n:])
     lp_s, _ = log_softmax(seq[n:])
     kl = (np.exp(lp_b) * (lp_b - lp_s)).sum(axis=-1)
@@ -317,10 +320,10 @@ def record_prompt(model, reference, template, spec):
     # llama.cpp against exact float64 maths, over every teacher-forced row.
     exact = reference.logits(full)
     lp_e, _ = log_softmax(exact)
-    lp_all, _ = log_softmax(batched)
+    lp_all, _ = log_softmax(seq)
     ref_kl = (np.exp(lp_e) * (lp_e - lp_all)).sum(axis=-1)
     ref_agree = (lp_e.argmax(axis=-1) == lp_all.argmax(axis=-1))
-    ref_maxabs = np.abs(exact - batched).max(axis=-1)
+    ref_maxabs = np.abs(exact - seq).max(axis=-1)
 
     stats = {"kl": kl.tolist(), "top1_diff": top1_diff.tolist(), "ref_kl": ref_kl.tolist(),
              "ref_agree": ref_agree.tolist(), "ref_maxabs": ref_maxabs.tolist()}

@@ -20,6 +20,10 @@ public final class LlamaModel: CausalLanguageModel {
     /// Tokens per forward pass during prefill; longer prompts are processed in chunks.
     public static let prefillChunk = 512
 
+    /// The arithmetic of this model's forward pass.
+    public let numerics: Numerics
+    /// RoPE computed exactly as llama.cpp does (plain adjacent-pair RoPE in llamaCpp numerics).
+    private let usesLlamaRoPE: Bool
     private let file: GGUFFile
     private let multiplier: MatrixMultiplier
     private let cache: KVCache
@@ -38,9 +42,9 @@ public final class LlamaModel: CausalLanguageModel {
     /// - Parameters:
     ///   - contextLength: positions per sequence (at most the trained context).
     ///   - sequenceSlots: independent sequences the cache holds (beam search needs one per beam).
-    ///   - precise: exact f32 activations on the decode path instead of llama.cpp's Q8 ones.
+    ///   - numerics: llama.cpp's arithmetic (8-bit activations, f16 KV cache), or exact f32.
     public init(file: GGUFFile, contextLength: Int?, sequenceSlots: Int = 1, pool: ComputePool,
-                precise: Bool = false) throws(ModelLoadError) {
+                numerics: Numerics = .llamaCpp) throws(ModelLoadError) {
         let name = ModelLoader.displayName(file.path)
         let configuration = try LlamaConfiguration(metadata: file.metadata, file: name)
         self.file = file
@@ -50,15 +54,19 @@ public final class LlamaModel: CausalLanguageModel {
         let requested = contextLength ?? configuration.trainedContextLength
         self.contextLength = max(1, min(requested, configuration.trainedContextLength))
         self.sequenceSlots = max(1, sequenceSlots)
-        multiplier = MatrixMultiplier(pool: pool, precise: precise)
+        self.numerics = numerics
+        multiplier = MatrixMultiplier(pool: pool, numerics: numerics)
         guard let cache = KVCache(slots: self.sequenceSlots, layers: configuration.layerCount,
-                                  positions: self.contextLength, width: configuration.kvWidth) else {
+                                  positions: self.contextLength, width: configuration.kvWidth,
+                                  halfPrecision: numerics == .llamaCpp) else {
             throw .unsupportedFeature(file: name, feature: "a KV cache of \(self.contextLength) positions (out of address space)")
         }
         self.cache = cache
         scratch = ForwardScratch(configuration: configuration, batch: Self.prefillChunk,
                                  logitRows: max(self.sequenceSlots, MatrixMultiplier.directPathMaxVectors),
-                                 contextLength: self.contextLength, threads: pool.threadCount)
+                                 contextLength: cache.positions, threads: pool.threadCount)
+        usesLlamaRoPE = numerics == .llamaCpp && configuration.ropeStyle == .adjacentPairs
+            && configuration.ropeLinearFactor == 1 && weights.ropeFrequencyFactors == nil
         let s = scratch, c = configuration
         layerGroups = weights.layers.map { layer in
             LayerGroups(
@@ -150,9 +158,7 @@ public final class LlamaModel: CausalLanguageModel {
         for (index, layer) in weights.layers.enumerated() {
             if n > 1, shouldCancel() { throw ModelError.cancelled }
             // Attention block.
-            for i in 0..<n {
-                ck_rmsnorm_f32(s.x + i * d, layer.attentionNorm, s.xb + i * d, Int64(d), c.normEpsilon)
-            }
+            for i in 0..<n { normalize(s.x + i * d, layer.attentionNorm, into: s.xb + i * d) }
             let groups = layerGroups[index]
             multiplier.multiply(groups.queryKeyValue, input: s.xb, inputStride: d, vectors: n)
             addBias(layer.queryBias, to: s.q, width: c.queryWidth, rows: n)
@@ -160,19 +166,20 @@ public final class LlamaModel: CausalLanguageModel {
             addBias(layer.valueBias, to: s.v, width: c.kvWidth, rows: n)
             applyRotations(to: s.q, heads: c.headCount, rows: n)
             applyRotations(to: s.k, heads: c.kvHeadCount, rows: n)
-            if HACK16 { for j in 0..<(n*c.queryWidth) { s.q[j] = Float(Float16(s.q[j])) } }
             storeKeysAndValues(layer: index, count: n)
             attention(layer: index, count: n)
             multiplier.multiply(groups.output, input: s.attention, inputStride: c.queryWidth, vectors: n)
             addBias(layer.outputBias, to: s.xb, width: d, rows: n)
             ck_add_f32(s.x, s.xb, Int64(n * d))
             // Feed-forward block.
-            for i in 0..<n {
-                ck_rmsnorm_f32(s.x + i * d, layer.feedForwardNorm, s.xb + i * d, Int64(d), c.normEpsilon)
-            }
+            for i in 0..<n { normalize(s.x + i * d, layer.feedForwardNorm, into: s.xb + i * d) }
             let f = c.feedForwardLength
             multiplier.multiply(groups.gateUp, input: s.xb, inputStride: d, vectors: n)
-            ck_silu_mul_f32(s.gate, s.up, Int64(n * f))
+            if numerics == .llamaCpp {
+                ck_lc_swiglu(s.gate, s.up, Int64(n * f))
+            } else {
+                ck_silu_mul_f32(s.gate, s.up, Int64(n * f))
+            }
             multiplier.multiply(groups.down, input: s.gate, inputStride: f, vectors: n)
             ck_add_f32(s.x, s.xb, Int64(n * d))
         }
@@ -181,12 +188,19 @@ public final class LlamaModel: CausalLanguageModel {
     /// Final norm and output head for `count` hidden-state rows.
     private func logits(rows: UnsafePointer<Float>, count: Int) -> UnsafeBufferPointer<Float> {
         let d = configuration.embeddingLength
-        for i in 0..<count {
-            ck_rmsnorm_f32(rows + i * d, weights.outputNorm, scratch.xb + i * d, Int64(d),
-                           configuration.normEpsilon)
-        }
+        for i in 0..<count { normalize(rows + i * d, weights.outputNorm, into: scratch.xb + i * d) }
         multiplier.multiply(headGroup, input: scratch.xb, inputStride: d, vectors: count)
         return UnsafeBufferPointer(start: scratch.logits, count: count * vocabularySize)
+    }
+
+    /// RMSNorm of one row, in the model's numerics.
+    private func normalize(_ row: UnsafePointer<Float>, _ weight: [Float], into output: UnsafeMutablePointer<Float>) {
+        let d = Int64(configuration.embeddingLength)
+        if numerics == .llamaCpp {
+            ck_lc_rmsnorm(row, weight, output, d, configuration.normEpsilon)
+        } else {
+            ck_rmsnorm_f32(row, weight, output, d, configuration.normEpsilon)
+        }
     }
 
     private func addBias(_ bias: [Float]?, to rows: UnsafeMutablePointer<Float>, width: Int, rows n: Int) {
@@ -201,6 +215,13 @@ public final class LlamaModel: CausalLanguageModel {
     /// Fills `scratch.cos/sin[i * pairs + j]` for each token's position.
     private func computeRotations(count n: Int) {
         let pairs = inverseFrequencies.count
+        if usesLlamaRoPE {
+            for i in 0..<n {
+                ck_lc_rope_cache(Float(configuration.ropeBase), Int32(configuration.ropeDimensions),
+                                 Int64(scratch.positions[i]), scratch.cos + i * pairs, scratch.sin + i * pairs)
+            }
+            return
+        }
         let scale = 1.0 / configuration.ropeLinearFactor
         for i in 0..<n {
             let position = Double(scratch.positions[i]) * scale
@@ -219,6 +240,11 @@ public final class LlamaModel: CausalLanguageModel {
         for i in 0..<n {
             let cosines = scratch.cos + i * pairs
             let sines = scratch.sin + i * pairs
+            if usesLlamaRoPE {
+                ck_lc_rope_adjacent(rows + i * width, Int32(heads), Int32(hd),
+                                    Int32(configuration.ropeDimensions), cosines, sines)
+                continue
+            }
             for h in 0..<heads {
                 let head = rows + i * width + h * hd
                 switch configuration.ropeStyle {
@@ -245,14 +271,8 @@ public final class LlamaModel: CausalLanguageModel {
     private func storeKeysAndValues(layer: Int, count n: Int) {
         let w = configuration.kvWidth
         for i in 0..<n {
-            let slot = scratch.slots[i], position = scratch.positions[i]
-            (cache.keys(slot: slot, layer: layer) + position * w).update(from: scratch.k + i * w, count: w)
-            (cache.values(slot: slot, layer: layer) + position * w).update(from: scratch.v + i * w, count: w)
-            if HACK16 {
-                let kk = cache.keys(slot: slot, layer: layer) + position * w
-                let vv = cache.values(slot: slot, layer: layer) + position * w
-                for j in 0..<w { kk[j] = Float(Float16(kk[j])); vv[j] = Float(Float16(vv[j])) }
-            }
+            cache.store(slot: scratch.slots[i], layer: layer, position: scratch.positions[i],
+                        key: scratch.k + i * w, value: scratch.v + i * w)
         }
     }
 
@@ -260,53 +280,108 @@ public final class LlamaModel: CausalLanguageModel {
     ///
     /// Work items: for a run of consecutive positions in one slot (a prompt chunk), one item per
     /// query head, each an [m × L] score matrix by sgemm; for single tokens (decode), one item per
-    /// (token, KV head), the query heads sharing that KV head stacked into one sgemm.
+    /// (token, KV head): in precise numerics the query heads sharing that KV head stacked into one
+    /// sgemm, in llamaCpp numerics llama.cpp's f16 dot products over its padded cells.
     private func attention(layer: Int, count n: Int) {
-        let c = configuration
         let s = scratch
-        let hd = c.headDimension
-        let scale = Float(1.0 / Double(hd).squareRoot())
-        let cache = self.cache
-        // A prompt chunk is one run (prefill always passes one slot, consecutive positions).
+        let c = configuration
         let isRun = n > 1 && (1..<n).allSatisfy { s.slots[$0] == s.slots[0] && s.positions[$0] == s.positions[0] + $0 }
         let items = isRun ? c.headCount : n * c.kvHeadCount
         multiplier.pool.run { part, parts in
-            let scores = s.scores[part]
             for item in ComputePool.split(items, parts: parts, part: part) {
                 if isRun {
-                    let head = item, kvHead = head / c.groupSize
-                    let start = s.positions[0], slot = s.slots[0]
-                    let length = start + n
-                    let keys = cache.keys(slot: slot, layer: layer) + kvHead * hd
-                    let values = cache.values(slot: slot, layer: layer) + kvHead * hd
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, blasint(n), blasint(length), blasint(hd),
-                                scale, s.q + head * hd, blasint(c.queryWidth), keys, blasint(c.kvWidth),
-                                0, scores, blasint(length))
-                    for t in 0..<n {
-                        let row = scores + t * length
-                        let visible = start + t + 1
-                        ck_softmax_f32(row, Int64(visible))
-                        if visible < length { (row + visible).update(repeating: 0, count: length - visible) }
-                    }
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, blasint(n), blasint(hd), blasint(length),
-                                1, scores, blasint(length), values, blasint(c.kvWidth),
-                                0, s.attention + head * hd, blasint(c.queryWidth))
+                    attendRun(head: item, layer: layer, count: n, part: part)
+                } else if cache.halfPrecision {
+                    attendLlamaCpp(token: item / c.kvHeadCount, kvHead: item % c.kvHeadCount, layer: layer, part: part)
                 } else {
-                    let token = item / c.kvHeadCount, kvHead = item % c.kvHeadCount
-                    let slot = s.slots[token], length = s.positions[token] + 1
-                    let group = c.groupSize
-                    let queries = s.q + token * c.queryWidth + kvHead * group * hd
-                    let keys = cache.keys(slot: slot, layer: layer) + kvHead * hd
-                    let values = cache.values(slot: slot, layer: layer) + kvHead * hd
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, blasint(group), blasint(length), blasint(hd),
-                                scale, queries, blasint(hd), keys, blasint(c.kvWidth),
-                                0, scores, blasint(length))
-                    for g in 0..<group { ck_softmax_f32(scores + g * length, Int64(length)) }
-                    if HACK16 { for j in 0..<(group*length) { scores[j] = Float(Float16(scores[j])) } }
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, blasint(group), blasint(hd), blasint(length),
-                                1, scores, blasint(length), values, blasint(c.kvWidth),
-                                0, s.attention + token * c.queryWidth + kvHead * group * hd, blasint(hd))
+                    attendPrecise(token: item / c.kvHeadCount, kvHead: item % c.kvHeadCount, layer: layer, part: part)
                 }
+            }
+        }
+    }
+
+    /// One query head over a prompt chunk: scores by sgemm, causal softmax, values by sgemm.
+    private func attendRun(head: Int, layer: Int, count n: Int, part: Int) {
+        let c = configuration, s = scratch
+        let hd = c.headDimension, kvHead = head / c.groupSize
+        let start = s.positions[0], slot = s.slots[0], length = start + n
+        let scale = Float(1.0 / Double(hd).squareRoot())
+        let scores = s.scores[part]
+        let keys: UnsafePointer<Float>, keyStride: Int
+        let values: UnsafePointer<Float>, valuesTransposed: Bool, valueStride: Int
+        if cache.halfPrecision {
+            // Widen this head's cached f16 keys and (transposed) values for sgemm.
+            let k32 = s.wideKeys[part], v32 = s.wideValues[part]
+            let k16 = cache.halfKeys(slot: slot, layer: layer) + kvHead * hd
+            for p in 0..<length { ck_lc_from_f16(k16 + p * c.kvWidth, k32 + p * hd, Int64(hd)) }
+            let v16 = cache.halfValuesTransposed(slot: slot, layer: layer) + kvHead * hd * cache.positions
+            for d in 0..<hd { ck_lc_from_f16(v16 + d * cache.positions, v32 + d * length, Int64(length)) }
+            keys = UnsafePointer(k32); keyStride = hd
+            values = UnsafePointer(v32); valuesTransposed = true; valueStride = length
+        } else {
+            keys = UnsafePointer(cache.keys(slot: slot, layer: layer) + kvHead * hd); keyStride = c.kvWidth
+            values = UnsafePointer(cache.values(slot: slot, layer: layer) + kvHead * hd)
+            valuesTransposed = false; valueStride = c.kvWidth
+        }
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, blasint(n), blasint(length), blasint(hd),
+                    scale, s.q + head * hd, blasint(c.queryWidth), keys, blasint(keyStride),
+                    0, scores, blasint(length))
+        for t in 0..<n {
+            let row = scores + t * length
+            let visible = start + t + 1
+            ck_softmax_f32(row, Int64(visible))
+            if visible < length { (row + visible).update(repeating: 0, count: length - visible) }
+        }
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, valuesTransposed ? CblasTrans : CblasNoTrans,
+                    blasint(n), blasint(hd), blasint(length),
+                    1, scores, blasint(length), values, blasint(valueStride),
+                    0, s.attention + head * hd, blasint(c.queryWidth))
+    }
+
+    /// One token's query heads that share `kvHead`, in f32 (precise numerics).
+    private func attendPrecise(token: Int, kvHead: Int, layer: Int, part: Int) {
+        let c = configuration, s = scratch
+        let hd = c.headDimension, group = c.groupSize
+        let slot = s.slots[token], length = s.positions[token] + 1
+        let scale = Float(1.0 / Double(hd).squareRoot())
+        let scores = s.scores[part]
+        let queries = s.q + token * c.queryWidth + kvHead * group * hd
+        let keys = cache.keys(slot: slot, layer: layer) + kvHead * hd
+        let values = cache.values(slot: slot, layer: layer) + kvHead * hd
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, blasint(group), blasint(length), blasint(hd),
+                    scale, queries, blasint(hd), keys, blasint(c.kvWidth), 0, scores, blasint(length))
+        for g in 0..<group { ck_softmax_f32(scores + g * length, Int64(length)) }
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, blasint(group), blasint(hd), blasint(length),
+                    1, scores, blasint(length), values, blasint(c.kvWidth),
+                    0, s.attention + token * c.queryWidth + kvHead * group * hd, blasint(hd))
+    }
+
+    /// One token's query heads that share `kvHead`, exactly as llama.cpp computes them: the query
+    /// rounded to f16, f16 dot products over the cells padded to a multiple of 32 (later cells
+    /// masked), its softmax, probabilities rounded to f16, and one f16 dot product per output
+    /// dimension over the transposed values.
+    private func attendLlamaCpp(token: Int, kvHead: Int, layer: Int, part: Int) {
+        let c = configuration, s = scratch
+        let hd = c.headDimension
+        let slot = s.slots[token], position = s.positions[token]
+        let cells = min(cache.positions, max(32, (position + 1 + 31) / 32 * 32))
+        let scale = Float(1.0 / Double(hd).squareRoot())
+        let scores = s.scores[part]
+        let query16 = s.halfQuery[part], probabilities16 = s.halfProbabilities[part]
+        let keys = cache.halfKeys(slot: slot, layer: layer) + kvHead * hd
+        let valuesTransposed = cache.halfValuesTransposed(slot: slot, layer: layer)
+        for g in 0..<c.groupSize {
+            let head = kvHead * c.groupSize + g
+            ck_lc_to_f16(s.q + token * c.queryWidth + head * hd, query16, Int64(hd))
+            for cell in 0..<cells {
+                scores[cell] = ck_lc_dot_f16(keys + cell * c.kvWidth, query16, Int64(hd))
+            }
+            ck_lc_softmax(scores, Int64(cells), scale, Int64(position + 1))
+            ck_lc_to_f16(scores, probabilities16, Int64(cells))
+            let output = s.attention + token * c.queryWidth + head * hd
+            for d in 0..<hd {
+                output[d] = ck_lc_dot_f16(valuesTransposed + (kvHead * hd + d) * cache.positions,
+                                          probabilities16, Int64(cells))
             }
         }
     }
@@ -330,6 +405,11 @@ final class ForwardScratch: @unchecked Sendable {
     let logitRows: Int
     /// One (max(batch, group), contextLength) score matrix per thread.
     let scores: [UnsafeMutablePointer<Float>]
+    /// Per thread: one head's keys (contextLength, headDimension) and transposed values
+    /// (headDimension, contextLength) widened from the f16 cache for the sgemm path.
+    let wideKeys, wideValues: [UnsafeMutablePointer<Float>]
+    /// Per thread: a query head and a row of probabilities rounded to f16 (llama.cpp attention).
+    let halfQuery, halfProbabilities: [UnsafeMutablePointer<UInt16>]
     private var all: [UnsafeMutableRawPointer] = []
 
     init(configuration c: LlamaConfiguration, batch: Int, logitRows: Int, contextLength: Int, threads: Int) {
@@ -358,12 +438,16 @@ final class ForwardScratch: @unchecked Sendable {
         scores = (0..<threads).map { _ in
             UnsafeMutablePointer<Float>.allocate(capacity: max(batch, c.groupSize) * contextLength)
         }
-        let floatBuffers = [x, xb, q, k, v, attention, gate, up, cos, sin, logits] + scores
+        wideKeys = (0..<threads).map { _ in .allocate(capacity: contextLength * c.headDimension) }
+        wideValues = (0..<threads).map { _ in .allocate(capacity: contextLength * c.headDimension) }
+        halfQuery = (0..<threads).map { _ in .allocate(capacity: c.headDimension) }
+        halfProbabilities = (0..<threads).map { _ in .allocate(capacity: contextLength) }
+        let floatBuffers = [x, xb, q, k, v, attention, gate, up, cos, sin, logits] + scores + wideKeys + wideValues
         all = floatBuffers.map { UnsafeMutableRawPointer($0) }
             + [UnsafeMutableRawPointer(tokens), UnsafeMutableRawPointer(slots), UnsafeMutableRawPointer(positions)]
+            + (halfQuery + halfProbabilities).map { UnsafeMutableRawPointer($0) }
     }
 
     deinit { for pointer in all { pointer.deallocate() } }
 }
 
-let HACK16 = getenv("HACK16") != nil

@@ -34,12 +34,12 @@ public enum ModelLoader {
 
     /// Opens `path` and binds a decoder to it.
     public static func loadLanguageModel(path: String, contextLength: Int?, sequenceSlots: Int,
-                                         pool: ComputePool, precise: Bool) throws(ModelLoadError)
+                                         pool: ComputePool, numerics: Numerics) throws(ModelLoadError)
         -> (file: GGUFFile, model: LlamaModel)
     {
         let file = try open(path: path)
         let model = try LlamaModel(file: file, contextLength: contextLength,
-                                   sequenceSlots: sequenceSlots, pool: pool, precise: precise)
+                                   sequenceSlots: sequenceSlots, pool: pool, numerics: numerics)
         return (file, model)
     }
 }

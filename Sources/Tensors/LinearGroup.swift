@@ -12,19 +12,33 @@ public final class LinearGroup: @unchecked Sendable {
     public let outputStrides: [Int]
     /// Rows of all matrices together.
     let totalRows: Int
-    /// For each weight: the index of its activation preparation in `preparations`.
-    let preparationIndex: [Int]
-    /// Distinct (type, columns) pairs, each with the byte stride of one prepared vector and the
-    /// byte offset of its first vector in the multiplier's prepared-activation buffer.
-    let preparations: [Preparation]
-    /// Bytes of prepared activations for `MatrixMultiplier.directPathMaxVectors` vectors.
-    let preparedBytes: [Int]
+    /// The activation layout for each `Numerics` (index 0: llamaCpp, 1: precise).
+    let plans: [Plan]
+
+    /// How activations are prepared for one weight.
+    enum Kernel: Equatable {
+        /// llama.cpp-exact kernels (ck_lc_*), for the types they cover.
+        case llamaExact
+        /// The general kernels (ck_*) with `precise` 0 or 1.
+        case general(precise: Int32)
+    }
 
     struct Preparation {
+        let kernel: Kernel
         let type: Int32
         let columns: Int
+        /// Bytes of one prepared vector, rounded to a cache line.
         let stride: Int
+        /// Byte offset of the first vector in the multiplier's prepared-activation buffer.
         let offset: Int
+    }
+
+    struct Plan {
+        let preparations: [Preparation]
+        /// For each weight, its entry in `preparations`.
+        let preparationIndex: [Int]
+        /// Bytes for `MatrixMultiplier.directPathMaxVectors` vectors of every preparation.
+        let bytes: Int
     }
 
     /// - Parameters:
@@ -36,30 +50,32 @@ public final class LinearGroup: @unchecked Sendable {
         self.outputs = outputs
         self.outputStrides = outputStrides
         totalRows = weights.reduce(0) { $0 + $1.rows }
-        // Lay out one block of prepared activations per distinct weight type, for the fast
-        // (llama.cpp-style) mode first and then for the precise mode.
-        var all: [Preparation] = []
-        var bytes = [0, 0]
-        var fastCount = 0
-        for precise in 0...1 {
+        plans = [Numerics.llamaCpp, .precise].map { numerics in
+            var preparations: [Preparation] = []
+            var index: [Int] = []
             var offset = 0
-            let first = all.count
-            for weight in weights where !all[first...].contains(where: { $0.type == weight.type.ckType }) {
-                let size = Int(ck_act_bytes(weight.type.ckType, Int64(weight.columns), Int32(precise)))
+            for weight in weights {
+                let type = weight.type.ckType
+                let kernel: Kernel = numerics == .precise ? .general(precise: 1)
+                    : ck_lc_supported(type) != 0 ? .llamaExact : .general(precise: 0)
+                if let existing = preparations.firstIndex(where: { $0.kernel == kernel && $0.type == type }) {
+                    index.append(existing)
+                    continue
+                }
+                let size: Int
+                switch kernel {
+                case .llamaExact: size = Int(ck_lc_act_bytes(type, Int64(weight.columns)))
+                case let .general(precise): size = Int(ck_act_bytes(type, Int64(weight.columns), precise))
+                }
                 let stride = (size + 63) & ~63
-                all.append(Preparation(type: weight.type.ckType, columns: weight.columns,
-                                       stride: stride, offset: offset))
+                index.append(preparations.count)
+                preparations.append(Preparation(kernel: kernel, type: type, columns: weight.columns,
+                                                stride: stride, offset: offset))
                 offset += stride * MatrixMultiplier.directPathMaxVectors
             }
-            bytes[precise] = offset
-            if precise == 0 { fastCount = all.count }
+            return Plan(preparations: preparations, preparationIndex: index, bytes: offset)
         }
-        preparations = all
-        preparedBytes = bytes
-        precisePreparationBase = fastCount
-        preparationIndex = weights.map { weight in all[0..<fastCount].firstIndex { $0.type == weight.type.ckType }! }
     }
 
-    /// Index in `preparations` where the precise-mode entries start.
-    let precisePreparationBase: Int
+    func plan(for numerics: Numerics) -> Plan { plans[numerics == .llamaCpp ? 0 : 1] }
 }

@@ -6,15 +6,16 @@ import COpenBLAS
 ///
 /// Two paths:
 /// - **Few vectors** (decode, beams): the quantised weights are read directly by the C kernels,
-///   each weight row once for all vectors. Activations are first "prepared" per weight type
-///   (quantised to Q8 like llama.cpp, or kept f32 when `precise`).
+///   each weight row once for all vectors. Activations are first "prepared" per weight type:
+///   quantised to Q8 exactly as llama.cpp does (`.llamaCpp`), or kept f32 (`.precise`).
 /// - **Many vectors** (prompt prefill): each thread dequantises a tile of weight rows into a
 ///   small f32 buffer that stays in cache and multiplies it with OpenBLAS `sgemm` on one thread;
-///   the pool provides the parallelism, so OpenBLAS's own threads are kept at one.
+///   the pool provides the parallelism, so OpenBLAS's own threads are kept at one. This path
+///   keeps activations in f32 whatever the `Numerics`.
 public final class MatrixMultiplier: @unchecked Sendable {
     public let pool: ComputePool
-    /// Use exact f32 activations instead of llama.cpp's Q8 activations on the decode path.
-    public let precise: Bool
+    /// The arithmetic of the direct (decode) path.
+    public let numerics: Numerics
 
     /// Vectors at or below this count take the direct quantised path.
     public static let directPathMaxVectors = 8
@@ -26,9 +27,9 @@ public final class MatrixMultiplier: @unchecked Sendable {
     private var tiles: [UnsafeMutablePointer<Float>]
     private var tileCapacity: Int
 
-    public init(pool: ComputePool, precise: Bool) {
+    public init(pool: ComputePool, numerics: Numerics) {
         self.pool = pool
-        self.precise = precise
+        self.numerics = numerics
         preparedCapacity = 0
         preparedActivations = UnsafeMutableRawPointer.allocate(byteCount: 64, alignment: 64)
         tileCapacity = 0
@@ -58,18 +59,20 @@ public final class MatrixMultiplier: @unchecked Sendable {
 
     private func multiplyDirect(_ group: LinearGroup, input: UnsafePointer<Float>, inputStride: Int,
                                 vectors: Int) {
-        let preciseFlag: Int32 = precise ? 1 : 0
-        let base = precise ? group.precisePreparationBase : 0
-        let count = precise ? group.preparations.count - base : group.precisePreparationBase
-        ensurePreparedCapacity(group.preparedBytes[precise ? 1 : 0])
+        let plan = group.plan(for: numerics)
+        ensurePreparedCapacity(plan.bytes)
         let prepared = preparedActivations
-        // Quantise (or copy) the activations once per distinct weight type.
-        for p in base..<(base + count) {
-            let preparation = group.preparations[p]
+        // Quantise (or copy) the activations once per distinct kernel and weight type.
+        for preparation in plan.preparations {
             for v in 0..<vectors {
-                ck_act_prepare(preparation.type, input + v * inputStride,
-                               prepared + preparation.offset + v * preparation.stride,
-                               Int64(preparation.columns), preciseFlag)
+                let source = input + v * inputStride
+                let destination = prepared + preparation.offset + v * preparation.stride
+                switch preparation.kernel {
+                case .llamaExact:
+                    ck_lc_act_prepare(preparation.type, source, destination, Int64(preparation.columns))
+                case let .general(precise):
+                    ck_act_prepare(preparation.type, source, destination, Int64(preparation.columns), precise)
+                }
             }
         }
         // Split the concatenated rows of all matrices evenly between the threads.
@@ -81,11 +84,20 @@ public final class MatrixMultiplier: @unchecked Sendable {
                 let lower = max(mine.lowerBound, first) - first
                 let upper = min(mine.upperBound, first + weight.rows) - first
                 if lower < upper {
-                    let preparation = group.preparations[base + group.preparationIndex[index]]
-                    ck_matmul_rows(weight.type.ckType, weight.data, Int64(weight.columns),
-                                   prepared + preparation.offset, Int64(preparation.stride), Int32(vectors),
-                                   group.outputs[index], Int64(group.outputStrides[index]),
-                                   Int64(lower), Int64(upper), preciseFlag)
+                    let preparation = plan.preparations[plan.preparationIndex[index]]
+                    let activations = UnsafeRawPointer(prepared + preparation.offset)
+                    switch preparation.kernel {
+                    case .llamaExact:
+                        ck_lc_matmul_rows(weight.type.ckType, weight.data, Int64(weight.columns),
+                                          activations, Int64(preparation.stride), Int32(vectors),
+                                          group.outputs[index], Int64(group.outputStrides[index]),
+                                          Int64(lower), Int64(upper))
+                    case let .general(precise):
+                        ck_matmul_rows(weight.type.ckType, weight.data, Int64(weight.columns),
+                                       activations, Int64(preparation.stride), Int32(vectors),
+                                       group.outputs[index], Int64(group.outputStrides[index]),
+                                       Int64(lower), Int64(upper), precise)
+                    }
                 }
                 first += weight.rows
             }

@@ -30,7 +30,7 @@ struct BenchCommand: ParsableCommand {
         do {
             model = try ModelLoader.loadLanguageModel(
                 path: options.modelPath, contextLength: max(options.context ?? 2048, promptTokens + generateTokens),
-                sequenceSlots: 1, pool: pool, precise: options.precise).model
+                sequenceSlots: 1, pool: pool, numerics: options.numerics).model
         } catch {
             throw fail(error.description)
         }
@@ -59,7 +59,7 @@ struct BenchCommand: ParsableCommand {
         }
         let name = options.modelPath.split(separator: "/").last.map(String.init) ?? options.modelPath
         print("model       \(name)")
-        print("threads     \(options.threads)   precise \(options.precise)   kernels \(KernelInfo.isa)")
+        print("threads     \(options.threads)   numerics \(options.numerics)   kernels \(KernelInfo.isa)")
         print("load        \(format(loadSeconds * 1000, 1)) ms")
         print("pp\(promptTokens)       best \(format(promptRates.max()!, 1)) tokens/s, median \(format(median(promptRates), 1))   (runs: \(promptRates.map { format($0, 1) }.joined(separator: ", ")))")
         print("tg\(generateTokens)       best \(format(generationRates.max()!, 1)) tokens/s, median \(format(median(generationRates), 1))   (runs: \(generationRates.map { format($0, 1) }.joined(separator: ", ")))")

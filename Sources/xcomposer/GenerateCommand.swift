@@ -57,7 +57,7 @@ struct GenerateCommand: AsyncParsableCommand {
         do {
             model = ModelBox(try LlamaModel(file: file, contextLength: options.requestedContext,
                                             sequenceSlots: max(1, parameters.numBeams), pool: pool,
-                                            precise: options.precise))
+                                            numerics: options.numerics))
         } catch {
             throw fail(error.description)
         }

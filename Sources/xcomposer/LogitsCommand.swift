@@ -33,7 +33,7 @@ struct LogitsCommand: ParsableCommand {
         do {
             loaded = try ModelLoader.loadLanguageModel(
                 path: options.modelPath, contextLength: max(ids.count, 1), sequenceSlots: 1,
-                pool: pool, precise: options.precise).model
+                pool: pool, numerics: options.numerics).model
         } catch {
             throw fail(error.description)
         }

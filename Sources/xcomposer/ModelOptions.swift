@@ -1,5 +1,6 @@
 import ArgumentParser
 import LanguageModels
+import Tensors
 
 /// Options shared by every command that loads a model.
 struct ModelOptions: ParsableArguments {
@@ -12,10 +13,12 @@ struct ModelOptions: ParsableArguments {
     @Option(name: [.short, .customLong("context")], help: "Context length in tokens (default: up to 4096, never more than the model's).")
     var context: Int?
 
-    @Flag(help: "Multiply quantised weights with exact f32 activations (slower, nearer to exact arithmetic).")
+    @Flag(help: "Exact f32 activations and KV cache instead of llama.cpp's 8-bit activations and f16 cache (slower, nearer to exact arithmetic).")
     var precise = false
 
     var modelPath: String { model ?? ModelLoader.defaultModelPath }
+
+    var numerics: Numerics { precise ? .precise : .llamaCpp }
 
     func validate() throws {
         guard (1...256).contains(threads) else {

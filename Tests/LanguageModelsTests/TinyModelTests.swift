@@ -22,7 +22,7 @@ import Testing
         let reference = try JSONDecoder().decode(Reference.self, from: data)
         let model = try ModelLoader.loadLanguageModel(
             path: directory.appendingPathComponent("\(name).gguf").path, contextLength: 64,
-            sequenceSlots: 2, pool: Self.pool, precise: precise).model
+            sequenceSlots: 2, pool: Self.pool, numerics: precise ? .precise : .llamaCpp).model
         return (model, reference)
     }
 
