@@ -48,6 +48,8 @@ void ck_lc_swiglu(float *gate, const float *up, int64_t n);
 void ck_lc_to_f16(const float *x, uint16_t *dst, int64_t n);
 /* Converts n f16 values to f32. */
 void ck_lc_from_f16(const uint16_t *x, float *dst, int64_t n);
+/* Tests: 1 makes every function here take its portable path, 0 restores the vector paths. */
+void ck_lc_force_generic(int on);
 
 #ifdef __cplusplus
 }
