@@ -3,7 +3,8 @@ import PackageDescription
 
 /// XComposer: a terminal app that runs InternLM-XComposer-family models in-process.
 /// Layers, bottom up: CKernels/COpenBLAS → Tensors → ModelFiles, Tokenizers → LanguageModels
-/// → Engine → xcomposer. See README.md and the docs for the intended shape.
+/// → Engine → AppCore (pure UI state) → CursesUI (the terminal) → xcomposer. Images: CJpegShim/CPng
+/// → ImageIO → TerminalGraphics (libchafa). See README.md and the docs for the intended shape.
 let package = Package(
     name: "xcomposer",
     platforms: [.macOS(.v15)],
@@ -16,6 +17,12 @@ let package = Package(
     targets: [
         // C libraries from Debian.
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // No pkgConfig: SwiftPM drops its -D flags, so the shim defines the wide-character API itself.
+        .systemLibrary(name: "CNcursesw", providers: [.apt(["libncursesw5-dev"])]),
+        .systemLibrary(name: "CChafa", pkgConfig: "chafa", providers: [.apt(["libchafa-dev", "libglib2.0-dev"])]),
+        .systemLibrary(name: "CPng", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        // libjpeg reports errors by longjmp, which Swift cannot catch: a small C shim does.
+        .target(name: "CJpegShim", linkerSettings: [.linkedLibrary("jpeg")]),
         // Hot loops in C: quantised dot products and dequantisation with runtime CPU dispatch.
         .target(name: "CKernels"),
 
@@ -24,10 +31,15 @@ let package = Package(
         .target(name: "Tokenizers", dependencies: ["ModelFiles"]),
         .target(name: "LanguageModels", dependencies: ["Tensors", "ModelFiles", "Tokenizers"]),
         .target(name: "Engine", dependencies: ["LanguageModels", "Tokenizers"]),
+        .target(name: "ImageIO", dependencies: ["CJpegShim", "CPng"]),
+        .target(name: "TerminalGraphics", dependencies: ["CChafa", "ImageIO"]),
+        .target(name: "AppCore", dependencies: ["Engine"]),
+        .target(name: "CursesUI", dependencies: ["CNcursesw", "AppCore", "TerminalGraphics", "ImageIO"]),
         .executableTarget(
             name: "xcomposer",
             dependencies: [
                 "Engine", "LanguageModels", "ModelFiles", "Tokenizers", "Tensors",
+                "AppCore", "CursesUI", "ImageIO", "TerminalGraphics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -39,7 +51,11 @@ let package = Package(
                     dependencies: ["LanguageModels", "ModelFiles", "Tokenizers", "Tensors"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "LanguageModels", "Tokenizers"]),
-        // Runs the built `xcomposer` binary (make test builds it first) as a user would.
+        .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"]),
+        .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "ImageIO"]),
+        .testTarget(name: "AppCoreTests", dependencies: ["AppCore", "Engine"]),
+        // Runs the built `xcomposer` binary (make test builds it first) as a user would, including
+        // the terminal app inside tmux.
         .testTarget(name: "CLITests", dependencies: ["ModelFiles", "Tensors", "LanguageModels"]),
     ]
 )
