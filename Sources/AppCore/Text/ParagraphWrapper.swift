@@ -1,0 +1,158 @@
+/// The greedy line breaker behind `TextWrapper`, working on one paragraph (text between
+/// newlines) of an array of characters with their widths precomputed.
+struct ParagraphWrapper {
+    /// Shown instead of a cluster wider than the whole line (a wide character at width 1).
+    static let placeholder: Character = "…"
+
+    let characters: [Character]
+    let widths: [Int]
+    let limit: Int
+    private(set) var lines: [WrappedLine] = []
+
+    private var start = 0
+    private var end = 0
+    private var cells = 0
+    private var text = ""
+    private var columns: [Int] = []
+    private var irregular = false
+    private var hasWord = false
+
+    /// `widths[i]` is `DisplayWidth.of(characters[i])` (tabs' entries are ignored).
+    init(characters: [Character], widths: [Int], limit: Int) {
+        self.characters = characters
+        self.widths = widths
+        self.limit = max(1, limit)
+    }
+
+    static func isSpace(_ character: Character) -> Bool { character == " " || character == "\t" }
+
+    /// Wraps `characters[range]` (which holds no newline) onto new lines.
+    mutating func wrap(_ range: Range<Int>) {
+        begin(at: range.lowerBound)
+        var i = range.lowerBound
+        // Leading spaces are indentation: kept while they fit.
+        while i < range.upperBound, Self.isSpace(characters[i]) {
+            let width = cellWidth(i, atColumn: cells)
+            if cells + width > limit { break }
+            place(i, width: width)
+            i += 1
+        }
+        while i < range.upperBound, Self.isSpace(characters[i]) { i += 1 }
+
+        while i < range.upperBound {
+            if Self.isSpace(characters[i]) {
+                var j = i
+                while j < range.upperBound, Self.isSpace(characters[j]) { j += 1 }
+                if j == range.upperBound {
+                    // Trailing spaces stay while they fit (a cursor after them should show).
+                    for k in i..<j {
+                        let width = cellWidth(k, atColumn: cells)
+                        if cells + width > limit { break }
+                        place(k, width: width)
+                    }
+                    i = j
+                    break
+                }
+                let unit = unitEnd(at: j, before: range.upperBound)
+                var column = cells
+                var runWidth = 0
+                for k in i..<j {
+                    let width = cellWidth(k, atColumn: column)
+                    runWidth += width
+                    column += width
+                }
+                if cells + runWidth + unit.width <= limit {
+                    for k in i..<j { place(k, width: cellWidth(k, atColumn: cells)) }
+                    placeWord(j..<unit.end)
+                    i = unit.end
+                } else {
+                    finish()
+                    begin(at: j)
+                    i = j
+                }
+            } else {
+                let unit = unitEnd(at: i, before: range.upperBound)
+                if cells + unit.width <= limit {
+                    placeWord(i..<unit.end)
+                } else if hasWord {
+                    finish()
+                    begin(at: i)
+                    continue
+                } else {
+                    chop(i..<unit.end)
+                }
+                i = unit.end
+            }
+        }
+        finish()
+    }
+
+    /// A breakable unit starting at `i`: one wide character, or a run of narrow non-space ones.
+    private func unitEnd(at i: Int, before limitIndex: Int) -> (end: Int, width: Int) {
+        if widths[i] >= 2 { return (i + 1, widths[i]) }
+        var k = i
+        var width = 0
+        while k < limitIndex, !Self.isSpace(characters[k]), widths[k] < 2 {
+            width += widths[k]
+            k += 1
+        }
+        return (k, width)
+    }
+
+    private func cellWidth(_ i: Int, atColumn column: Int) -> Int {
+        characters[i] == "\t" ? 4 - column % 4 : widths[i]
+    }
+
+    private mutating func placeWord(_ range: Range<Int>) {
+        for k in range { place(k, width: widths[k]) }
+        hasWord = true
+    }
+
+    /// Breaks a unit too wide for any line between its clusters.
+    private mutating func chop(_ range: Range<Int>) {
+        for k in range {
+            let width = widths[k]
+            if cells + width > limit && end > start {
+                finish()
+                begin(at: k)
+            }
+            if width > limit {
+                irregular = true
+                columns.append(cells)
+                text.append(Self.placeholder)
+                cells += 1
+                end = k + 1
+            } else {
+                place(k, width: width)
+            }
+        }
+        hasWord = true
+    }
+
+    private mutating func place(_ i: Int, width: Int) {
+        columns.append(cells)
+        if characters[i] == "\t" {
+            irregular = true
+            text.append(String(repeating: " ", count: width))
+        } else {
+            text.append(characters[i])
+        }
+        cells += width
+        end = i + 1
+    }
+
+    private mutating func begin(at offset: Int) {
+        start = offset
+        end = offset
+        cells = 0
+        text = ""
+        columns.removeAll(keepingCapacity: true)
+        irregular = false
+        hasWord = false
+    }
+
+    private mutating func finish() {
+        lines.append(WrappedLine(text: text, start: start, end: end, width: cells,
+                                 columnStarts: irregular ? columns + [cells] : nil))
+    }
+}
