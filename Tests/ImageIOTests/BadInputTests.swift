@@ -78,6 +78,17 @@ import Testing
         #expect(decodeError(bytes: [], name: "x") == .emptyFile(path: "x"))
     }
 
+    @Test func deviceThatIsEmpty() {
+        // Not a regular file: read as a stream until it ends.
+        #expect(decodeError("/dev/null") == .emptyFile(path: "/dev/null"))
+    }
+
+    @Test func streamLongerThanTheCap() {
+        let limits = ImageLimits(maxFileBytes: 4096)
+        #expect(decodeError("/dev/zero", limits: limits)
+            == .fileTooLarge(path: "/dev/zero", bytes: nil, limit: 4096))
+    }
+
     @Test func textFile() throws {
         let directory = try scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -1,3 +1,4 @@
+import Foundation
 import ImageIO
 import Testing
 
@@ -37,6 +38,22 @@ import Testing
         for (error, text) in cases {
             #expect(error.description == text)
         }
+    }
+
+    @Test func probeReadsOnWhenTheHeaderIsLong() throws {
+        // 17 APP15 segments of 64 KiB push the frame header past the first megabyte.
+        let original = try Fixtures.bytes("baseline.jpg")
+        var bytes: [UInt8] = [0xFF, 0xD8]
+        for _ in 0..<17 { bytes += [0xFF, 0xEF, 0xFF, 0xFF] + [UInt8](repeating: 0, count: 65533) }
+        bytes += original.dropFirst(2)
+        let directory = try scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("long-header.jpg")
+        try Data(bytes).write(to: file)
+        let info = try ImageDecoder.probe(path: file.path)
+        #expect(info.width == 23 && info.height == 17 && info.format == .jpeg)
+        let image = try ImageDecoder.decode(path: file.path)
+        #expect(image == (try ImageDecoder.decode(path: Fixtures.path("baseline.jpg"))))
     }
 
     @Test func probeDoesNotNeedThePixels() throws {
