@@ -51,7 +51,7 @@ let package = Package(
                     dependencies: ["LanguageModels", "ModelFiles", "Tokenizers", "Tensors"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "LanguageModels", "Tokenizers"]),
-        .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"]),
+        .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"], exclude: ["Fixtures"]),
         .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "ImageIO"]),
         .testTarget(name: "AppCoreTests", dependencies: ["AppCore", "Engine"]),
         // Runs the built `xcomposer` binary (make test builds it first) as a user would, including

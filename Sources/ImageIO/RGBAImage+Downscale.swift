@@ -4,19 +4,23 @@ extension RGBAImage {
     ///
     /// Each output pixel is the area-weighted mean of the source pixels it covers (a box
     /// filter with fractional edges), computed on alpha-premultiplied values so transparent
-    /// pixels do not bleed their colour into the result. Good for previews and thumbnails;
-    /// this is the same filter as Pillow's `Image.BOX`.
+    /// pixels do not bleed their colour into the result. Good for previews and thumbnails.
+    /// (For whole-number ratios this equals Pillow's `Image.BOX`; for others Pillow counts a
+    /// source pixel wholly or not at all by where its centre falls, this counts its overlap.)
     public func downscaled(toFitWidth maxWidth: Int, height maxHeight: Int) -> RGBAImage {
         let boxWidth = max(1, maxWidth), boxHeight = max(1, maxHeight)
         if width <= boxWidth && height <= boxHeight { return self }
         let scale = min(Double(boxWidth) / Double(width), Double(boxHeight) / Double(height))
         let newWidth = min(boxWidth, max(1, Int((Double(width) * scale).rounded())))
         let newHeight = min(boxHeight, max(1, Int((Double(height) * scale).rounded())))
-        return boxResized(width: newWidth, height: newHeight)
+        return downscaled(toWidth: newWidth, height: newHeight)
     }
 
-    /// Area-averaging resize to exactly `newWidth` x `newHeight` (each at most the current size).
-    func boxResized(width newWidth: Int, height newHeight: Int) -> RGBAImage {
+    /// An area-averaged copy of exactly `newWidth` x `newHeight`, without keeping the aspect
+    /// ratio. Sides are clamped to 1...current size (this filter only shrinks).
+    public func downscaled(toWidth newWidth: Int, height newHeight: Int) -> RGBAImage {
+        let newWidth = min(width, max(1, newWidth)), newHeight = min(height, max(1, newHeight))
+        if newWidth == width && newHeight == height { return self }
         let columns = BoxWeights(source: width, target: newWidth)
         let rows = BoxWeights(source: height, target: newHeight)
         // Horizontal pass into premultiplied floats: r*a, g*a, b*a, a per pixel.
