@@ -29,6 +29,7 @@ public struct KeyChord: Sendable, Equatable, Hashable, CustomStringConvertible {
     /// Why a key name was not understood.
     public struct ParseError: Error, Sendable, Equatable, CustomStringConvertible {
         public var message: String
+        public init(message: String) { self.message = message }
         public var description: String { message }
     }
 
