@@ -47,6 +47,7 @@ import Testing
         ("F13", "unknown key 'F13'"),
         ("F0", "unknown key 'F0'"),
         ("F01", "unknown key 'F01'"),
+        ("F+1", "unknown key 'F+1'"),
         ("Ctrl-é", "unknown key 'Ctrl-é'"),
         ("Hyper-a", "unknown key 'Hyper-a'"),
         ("ab", "unknown key 'ab'"),

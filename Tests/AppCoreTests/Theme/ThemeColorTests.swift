@@ -14,7 +14,7 @@ import Testing
     }
 
     @Test(arguments: ["", "bleu", "256", "-1", "+1", "1e2", "color", "color256", "color-1", " red", "red ",
-                      "#fff", "#12345", "#1234567", "#gg0000", "#", "bright-", "bright-grey", "0x10", "１２"])
+                      "#fff", "#12345", "#1234567", "#gg0000", "#+f+f+f", "#", "#ff00ff00", "bright-", "bright-grey", "0x10", "１２"])
     func rejects(name: String) {
         #expect(ThemeColor(name: name) == nil)
     }
