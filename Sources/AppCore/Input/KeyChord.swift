@@ -29,6 +29,7 @@ public struct KeyChord: Sendable, Equatable, Hashable, CustomStringConvertible {
     /// Why a key name was not understood.
     public struct ParseError: Error, Sendable, Equatable, CustomStringConvertible {
         public var message: String
+        public init(message: String) { self.message = message }
         public var description: String { message }
     }
 
@@ -76,8 +77,9 @@ public struct KeyChord: Sendable, Equatable, Hashable, CustomStringConvertible {
         let lower = s.lowercased()
         if let named = keyNames.first(where: { $0.1.lowercased() == lower }) { return named.0 }
         if let alias = aliases[lower] { return alias }
-        if lower.hasPrefix("f"), lower.count <= 3, let n = Int(lower.dropFirst()), (1...12).contains(n),
-           !lower.dropFirst().hasPrefix("0") {
+        let digits = lower.dropFirst()
+        if lower.hasPrefix("f"), (1...2).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }),
+           !digits.hasPrefix("0"), let n = Int(digits), (1...12).contains(n) {
             return .function(n)
         }
         return nil

@@ -38,8 +38,8 @@ public enum PathParsing {
     /// possibly quoted. Since some terminals drop files without escaping spaces, a word is grown
     /// across following words on the same line, and the longest candidate that exists wins.
     /// Trailing `,.;:!?)` after a path stay in the text. Where a path is removed, the spaces around
-    /// it collapse to one (or none at the start or end of a line). Paths that do not exist, or are
-    /// not images, are left untouched.
+    /// it collapse to one (none at the start or end of a line, nor before punctuation that followed
+    /// the path). Paths that do not exist, or are not images, are left untouched.
     public static func extractImagePaths(
         from text: String, home: String, fileExists: (String) -> Bool
     ) -> (text: String, paths: [String]) {
@@ -167,10 +167,19 @@ public enum PathParsing {
         var next = 0
         for range in ranges {
             out.append(contentsOf: chars[next..<range.lowerBound])
-            while let last = out.last, ShellWord.isHorizontalSpace(last) { out.removeLast() }
+            var spaceBefore = false
+            while let last = out.last, ShellWord.isHorizontalSpace(last) {
+                out.removeLast()
+                spaceBefore = true
+            }
             next = range.upperBound
-            while next < chars.count, ShellWord.isHorizontalSpace(chars[next]) { next += 1 }
-            if let last = out.last, !last.isNewline, next < chars.count, !chars[next].isNewline {
+            var spaceAfter = false
+            while next < chars.count, ShellWord.isHorizontalSpace(chars[next]) {
+                next += 1
+                spaceAfter = true
+            }
+            // Words on both sides keep one space; punctuation that followed the path closes up.
+            if spaceBefore, spaceAfter, let last = out.last, !last.isNewline, next < chars.count, !chars[next].isNewline {
                 out.append(" ")
             }
         }

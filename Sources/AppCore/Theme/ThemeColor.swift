@@ -55,7 +55,7 @@ public enum ThemeColor: Sendable, Equatable, Hashable, CustomStringConvertible {
 
     private static func hexTriple(_ s: Substring) -> (UInt8, UInt8, UInt8)? {
         let bytes = Array(s.utf8)
-        guard bytes.count == 6 else { return nil }
+        guard bytes.count == 6, bytes.allSatisfy({ Unicode.Scalar($0).properties.isASCIIHexDigit }) else { return nil }
         var values: [UInt8] = []
         for k in stride(from: 0, to: 6, by: 2) {
             guard let v = UInt8(String(decoding: bytes[k..<(k + 2)], as: UTF8.self), radix: 16) else { return nil }
