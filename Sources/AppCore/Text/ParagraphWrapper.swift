@@ -37,7 +37,11 @@ struct ParagraphWrapper {
             place(i, width: width)
             i += 1
         }
-        while i < range.upperBound, Self.isSpace(characters[i]) { i += 1 }
+        // Indentation that does not fit is not shown, but stays in the row's range.
+        while i < range.upperBound, Self.isSpace(characters[i]) {
+            skip(i)
+            i += 1
+        }
 
         while i < range.upperBound {
             if Self.isSpace(characters[i]) {
@@ -127,6 +131,13 @@ struct ParagraphWrapper {
             }
         }
         hasWord = true
+    }
+
+    /// Takes source character `i` into the row without showing it.
+    private mutating func skip(_ i: Int) {
+        irregular = true
+        columns.append(cells)
+        end = i + 1
     }
 
     private mutating func place(_ i: Int, width: Int) {
