@@ -21,7 +21,7 @@ enum MarkdownLine: Equatable {
     static func classify(_ line: [Character]) -> MarkdownLine {
         var indent = 0
         while indent < line.count, line[indent] == " " { indent += 1 }
-        if indent == line.count || line[indent...].allSatisfy(\.isWhitespace) { return .blank }
+        if line[indent...].allSatisfy(isBlank) { return .blank }
         let first = line[indent]
 
         if first == "`" || first == "~" {
@@ -67,6 +67,11 @@ enum MarkdownLine: Equatable {
         var run = 0
         while i + run < line.count, line[i + run] == marker { run += 1 }
         return run >= length && line[(i + run)...].allSatisfy(\.isWhitespace)
+    }
+
+    /// Whitespace on its own (a space with a combining mark on it is something to show).
+    private static func isBlank(_ character: Character) -> Bool {
+        character.isWhitespace && character.unicodeScalars.count == 1
     }
 
     private static func heading(_ line: [Character], from indent: Int) -> MarkdownLine? {

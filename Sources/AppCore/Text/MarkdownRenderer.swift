@@ -23,21 +23,23 @@
 /// text after them. Work is linear in the message's length.
 public enum MarkdownRenderer {
     public static func render(_ markdown: String, width: Int, baseRole: ColorRole) -> [StyledLine] {
-        var lines: [[Character]] = []
-        var current: [Character] = []
+        var lines: [MeasuredText] = []
+        var current = MeasuredText()
         var column = 0
         for character in markdown {
-            if character == "\n" || character == "\r\n" {
+            let code = CharacterCode.of(character)
+            if code == CharacterCode.newline {
                 lines.append(current)
-                current.removeAll(keepingCapacity: true)
+                current.removeAll()
                 column = 0
-            } else if character == "\t" {
+            } else if code == CharacterCode.tab {
                 let spaces = 4 - column % 4
-                current.append(contentsOf: repeatElement(" ", count: spaces))
+                for _ in 0..<spaces { current.append(" ", code: CharacterCode.space, width: 1) }
                 column += spaces
             } else {
-                current.append(character)
-                column += DisplayWidth.of(character)
+                let width = DisplayWidth.of(character)
+                current.append(character, code: code, width: width)
+                column += width
             }
         }
         lines.append(current)
@@ -62,11 +64,11 @@ struct MarkdownBlockRenderer {
         self.baseRole = baseRole
     }
 
-    mutating func render(_ lines: ArraySlice<[Character]>) {
+    mutating func render(_ lines: ArraySlice<MeasuredText>) {
         var i = lines.startIndex
         while i < lines.endIndex {
             let line = lines[i]
-            let kind = MarkdownLine.classify(line)
+            let kind = MarkdownLine.classify(line.characters)
             switch kind {
             case .blank:
                 output.append(StyledLine(spans: []))
@@ -78,16 +80,17 @@ struct MarkdownBlockRenderer {
                 }
                 i += 1
                 while i < lines.endIndex {
-                    if MarkdownLine.closesFence(lines[i], marker: marker, length: length) { break }
-                    var code = lines[i][...]
+                    if MarkdownLine.closesFence(lines[i].characters, marker: marker, length: length) { break }
                     var stripped = 0
-                    while stripped < indent, code.first == " " { code = code.dropFirst(); stripped += 1 }
-                    emitCode(code)
+                    while stripped < indent, stripped < lines[i].count,
+                          lines[i].codes[stripped] == CharacterCode.space { stripped += 1 }
+                    emitCode(lines[i], from: stripped)
                     i += 1
                 }
             case .heading(_, let content):
                 listItem = nil
-                let text = InlineMarkdown.parse(Array(line[content]), role: .heading, attributes: .bold)
+                let text = InlineMarkdown.parse(line[content], role: .heading, attributes: .bold,
+                                                 plainRole: baseRole)
                 emitWrapped(text, firstPrefix: [], restPrefix: [], prefixWidth: 0)
             case .rule:
                 listItem = nil
@@ -100,21 +103,21 @@ struct MarkdownBlockRenderer {
                 emitItem(line, marker: marker, indent: indent, content: content)
             case .quote:
                 listItem = nil
-                var quoted: [[Character]] = []
-                while i < lines.endIndex, case .quote(let content) = MarkdownLine.classify(lines[i]) {
-                    quoted.append(Array(lines[i][content...]))
+                var quoted: [MeasuredText] = []
+                while i < lines.endIndex, case .quote(let content) = MarkdownLine.classify(lines[i].characters) {
+                    quoted.append(lines[i][content..<lines[i].count])
                     i += 1
                 }
                 emitQuote(quoted)
                 continue
             case .text(let indent):
                 if let item = listItem, indent > 0, indent >= min(item.contentColumn, 2) {
-                    let text = InlineMarkdown.parse(Array(line[indent...]), role: baseRole, attributes: [])
+                    let text = InlineMarkdown.parse(line[indent..<line.count], role: baseRole, plainRole: baseRole)
                     let hang = [StyledSpan(text: String(repeating: " ", count: item.prefixWidth), role: baseRole)]
                     emitWrapped(text, firstPrefix: hang, restPrefix: hang, prefixWidth: item.prefixWidth)
                 } else {
                     listItem = nil
-                    let text = InlineMarkdown.parse(line, role: baseRole, attributes: [])
+                    let text = InlineMarkdown.parse(line, role: baseRole, plainRole: baseRole)
                     emitWrapped(text, firstPrefix: [], restPrefix: [], prefixWidth: 0)
                 }
             }
@@ -123,12 +126,12 @@ struct MarkdownBlockRenderer {
     }
 
     /// A bullet or numbered item: the marker at the source indentation, wrapped rows hanging.
-    private mutating func emitItem(_ line: [Character], marker: String, indent: Int, content: Int) {
+    private mutating func emitItem(_ line: MeasuredText, marker: String, indent: Int, content: Int) {
         let lead = String(repeating: " ", count: indent)
         let prefix = lead + marker + " "
         let prefixWidth = DisplayWidth.of(prefix)
         listItem = (content, prefixWidth)
-        let text = InlineMarkdown.parse(Array(line[content...]), role: baseRole, attributes: [])
+        let text = InlineMarkdown.parse(line[content..<line.count], role: baseRole, plainRole: baseRole)
         emitWrapped(text,
                     firstPrefix: [StyledSpan(text: lead, role: baseRole), StyledSpan(text: marker + " ", role: .accent)]
                         .filter { !$0.text.isEmpty },
@@ -137,7 +140,7 @@ struct MarkdownBlockRenderer {
     }
 
     /// Quoted lines, rendered as a document of their own two cells narrower, then prefixed.
-    private mutating func emitQuote(_ quoted: [[Character]]) {
+    private mutating func emitQuote(_ quoted: [MeasuredText]) {
         let prefixWidth = 2
         guard width > prefixWidth else {
             var inner = MarkdownBlockRenderer(width: width, baseRole: baseRole)
@@ -159,30 +162,37 @@ struct MarkdownBlockRenderer {
         })
     }
 
-    /// One code line, broken between clusters wherever it reaches the width.
-    private mutating func emitCode(_ code: ArraySlice<Character>) {
-        if code.isEmpty {
+    /// One code line from character `start` on, broken between clusters wherever it reaches
+    /// the width.
+    private mutating func emitCode(_ code: MeasuredText, from start: Int) {
+        if start >= code.count {
             output.append(StyledLine(spans: []))
             return
         }
-        var row = ""
+        var rowStart = start
         var cells = 0
-        for character in code {
-            var shown = character
-            var w = DisplayWidth.of(character)
-            if w > width {
-                shown = ParagraphWrapper.placeholder
-                w = 1
+        var hasPlaceholder = false
+        func row(_ end: Int) -> StyledLine {
+            var text = code.string(rowStart..<end)
+            if hasPlaceholder {
+                text = String(code.characters[rowStart..<end].map {
+                    DisplayWidth.of($0) > width ? ParagraphWrapper.placeholder : $0
+                })
             }
-            if cells + w > width && !row.isEmpty {
-                output.append(StyledLine(spans: [StyledSpan(text: row, role: .code)]))
-                row = ""
+            return StyledLine(spans: [StyledSpan(text: text, role: .code)])
+        }
+        for k in start..<code.count {
+            let w = min(code.widths[k], width)  // wider than the row: shown as the placeholder
+            if cells + w > width && k > rowStart {
+                output.append(row(k))
+                rowStart = k
                 cells = 0
+                hasPlaceholder = false
             }
-            row.append(shown)
+            hasPlaceholder = hasPlaceholder || code.widths[k] > width
             cells += w
         }
-        output.append(StyledLine(spans: [StyledSpan(text: row, role: .code)]))
+        output.append(row(code.count))
     }
 
     /// Wraps styled text into rows of the width left after the prefixes and re-applies the
@@ -191,8 +201,12 @@ struct MarkdownBlockRenderer {
                                       prefixWidth: Int) {
         let usePrefix = width - prefixWidth >= 1
         let contentWidth = usePrefix ? width - prefixWidth : width
+        // Indentation wider than the row would be skipped by the wrapper, leaving rows whose
+        // range holds characters they do not show; drop it here so ranges and text agree.
         let fitted = text.replacingClusters(widerThan: contentWidth, with: ParagraphWrapper.placeholder)
-        let rows = TextWrapper.wrap(characters: fitted.characters, width: contentWidth)
+            .droppingLeadingSpaces(beyond: contentWidth)
+        let rows = TextWrapper.wrap(characters: fitted.text.characters, widths: fitted.text.widths,
+                                    codes: fitted.text.codes, width: contentWidth, buildsText: false)
         var run = 0
         for (index, row) in rows.enumerated() {
             var spans = usePrefix ? (index == 0 ? firstPrefix : restPrefix) : []

@@ -16,10 +16,17 @@ public enum TextWrapper {
 
     /// `wrap(_:width:)` over characters already split out (offsets index this array).
     static func wrap(characters: [Character], width: Int) -> [WrappedLine] {
-        let widths = characters.map { DisplayWidth.of($0) }
-        var wrapper = ParagraphWrapper(characters: characters, widths: widths, limit: width)
+        wrap(characters: characters, widths: characters.map { DisplayWidth.of($0) },
+             codes: characters.map(CharacterCode.of), width: width)
+    }
+
+    /// The wrapping itself, over measured characters; without `buildsText` rows have no text.
+    static func wrap(characters: [Character], widths: [Int], codes: [UInt8], width: Int,
+                     buildsText: Bool = true) -> [WrappedLine] {
+        var wrapper = ParagraphWrapper(characters: characters, widths: widths, codes: codes, limit: width,
+                                       buildsText: buildsText)
         var paragraphStart = 0
-        for (index, character) in characters.enumerated() where character == "\n" || character == "\r\n" {
+        for (index, code) in codes.enumerated() where code == CharacterCode.newline {
             wrapper.wrap(paragraphStart..<index)
             paragraphStart = index + 1
         }

@@ -1,6 +1,7 @@
 /// One screen row of wrapped text.
 public struct WrappedLine: Sendable, Equatable {
-    /// What the row shows: the source characters `start..<end`, with tabs expanded to spaces.
+    /// What the row shows: the source characters `start..<end`, with tabs expanded to spaces,
+    /// a cluster wider than the whole row as "…", and indentation wider than the row left out.
     public var text: String
     /// Offset, in `Character`s into the wrapped source, of the row's first character.
     public var start: Int
