@@ -29,25 +29,28 @@ public enum ImageDecoder {
 
     /// The format, size and orientation of the image file at `path`, from its header alone
     /// (normally only its first megabyte is read). The size is not checked against any limit.
-    public static func probe(path: String) throws(ImageError) -> ImageInfo {
+    ///
+    /// With `limits`, a picture too large to decode is refused from its header alone, the way
+    /// `decode` would refuse it, so a decompression bomb is turned away before anyone tries.
+    public static func probe(path: String, limits: ImageLimits? = nil) throws(ImageError) -> ImageInfo {
         let limit = ImageLimits.default.maxFileBytes
         let head = try FileReader.read(path: path, limit: Int.max - 1, prefix: probePrefix)
         do {
-            return try probe(bytes: head.bytes, name: path)
+            return try probe(bytes: head.bytes, name: path, limits: limits)
         } catch {
             // A header longer than the prefix (huge metadata before the image data).
             guard head.wasCut, case .truncated = error else { throw error }
         }
         let whole = try FileReader.read(path: path, limit: limit)
-        return try probe(bytes: whole.bytes, name: path)
+        return try probe(bytes: whole.bytes, name: path, limits: limits)
     }
 
     /// The format, size and orientation of an image held in memory (or the start of one).
-    public static func probe(bytes: [UInt8], name: String) throws(ImageError) -> ImageInfo {
+    public static func probe(bytes: [UInt8], name: String, limits: ImageLimits? = nil) throws(ImageError) -> ImageInfo {
         let format = try sniff(bytes, name: name, limits: nil)
         switch format {
-        case .jpeg: return try JPEGDecoder.header(bytes, path: name, limits: nil)
-        case .png: return try PNGDecoder.header(bytes, path: name, limits: nil)
+        case .jpeg: return try JPEGDecoder.header(bytes, path: name, limits: limits)
+        case .png: return try PNGDecoder.header(bytes, path: name, limits: limits)
         }
     }
 
