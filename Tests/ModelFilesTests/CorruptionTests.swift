@@ -168,8 +168,6 @@ final class CorruptionTests {
 
     @Test("absurd counts fail fast without allocating")
     func absurdCounts() throws {
-        let clock = ContinuousClock()
-        let started = clock.now
         var keys = RawGGUF(tensorCount: 0, keyCount: 1 << 60)
         keys.zeros(64)
         guard case .countTooLarge(_, "metadata key", 1 << 60, 16, 64) = try error(of: keys.bytes) else {
@@ -197,8 +195,6 @@ final class CorruptionTests {
         var maxCount = RawGGUF(tensorCount: 0, keyCount: UInt64.max)
         maxCount.zeros(64)
         guard case .countTooLarge = try error(of: maxCount.bytes) else { Issue.record("UInt64.max"); return }
-
-        #expect(clock.now - started < .seconds(2))
     }
 
     @Test("absurd string lengths are caught before reading")
