@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "Engine", dependencies: ["LanguageModels", "Tokenizers"]),
         .target(name: "ImageIO", dependencies: ["CJpegShim", "CPng"]),
         .target(name: "TerminalGraphics", dependencies: ["CChafa", "ImageIO"]),
-        .target(name: "AppCore", dependencies: ["Engine"]),
+        .target(name: "AppCore", dependencies: ["Engine", "Tokenizers"]),
         .target(name: "CursesUI", dependencies: ["CNcursesw", "AppCore", "TerminalGraphics", "ImageIO"]),
         .executableTarget(
             name: "xcomposer",
@@ -53,9 +53,9 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "LanguageModels", "Tokenizers"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"], exclude: ["Fixtures"]),
         .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "ImageIO"]),
-        .testTarget(name: "AppCoreTests", dependencies: ["AppCore", "Engine"]),
+        .testTarget(name: "AppCoreTests", dependencies: ["AppCore", "Engine", "Tokenizers"]),
         // Runs the built `xcomposer` binary (make test builds it first) as a user would, including
         // the terminal app inside tmux.
-        .testTarget(name: "CLITests", dependencies: ["ModelFiles", "Tensors", "LanguageModels"]),
+        .testTarget(name: "CLITests", dependencies: ["ModelFiles", "Tensors", "LanguageModels", "ImageIO"]),
     ]
 )

@@ -1,0 +1,43 @@
+import Engine
+import Tokenizers
+
+/// A key press or paste, as the terminal layer decodes it.
+public enum KeyInput: Sendable, Equatable {
+    /// Printable text typed by the user (one or more characters).
+    case text(String)
+    /// A special or modified key.
+    case chord(KeyChord)
+    /// A bracketed paste: inserted as it is, never interpreted as keys.
+    case paste(String)
+    /// The mouse wheel.
+    case wheel(up: Bool)
+}
+
+/// Everything that can change the chat screen's state.
+public enum ChatEvent: Sendable, Equatable {
+    case key(KeyInput)
+    /// An event of the running request.
+    case engine(EngineEvent)
+    /// Model loading progress.
+    case modelLoading(fraction: Double, detail: String)
+    case modelReady(ModelSummary)
+    case modelFailed(String)
+    /// The terminal changed size.
+    case resized(columns: Int, rows: Int)
+    /// Time passes (for notices that expire and the Ctrl-C window); carries the process memory.
+    case tick(residentBytes: Int?)
+    /// Ctrl-C, from the keyboard or SIGINT.
+    case interrupt
+}
+
+/// What the state asks the outside world to do after an event.
+public enum ChatEffect: Sendable, Equatable {
+    /// Run the conversation through the model and stream the reply back as `.engine` events.
+    case generate(messages: [ChatMessage], parameters: GenerationParameters)
+    /// Stop the running reply before its next token.
+    case cancelGeneration
+    /// Replace the model with the one at this path.
+    case loadModel(path: String)
+    /// Leave the program.
+    case quit
+}
