@@ -127,16 +127,6 @@ struct GenerateCommand: AsyncParsableCommand {
         var messages: [ChatMessage] = []
         if let system { messages.append(.system(system)) }
         messages.append(.user(text))
-        let defaultSystem = metadata.string("tokenizer.chat_template").flatMap(ChatTemplate.defaultSystemPrompt(fromJinja:))
-            ?? chatTemplate.defaultSystemPrompt
-        var tokens: [Int32] = []
-        for segment in chatTemplate.segments(messages: messages, addGenerationPrompt: true,
-                                             defaultSystemPrompt: defaultSystem) {
-            // Only the template's own text may contain special tokens; what the user wrote is
-            // encoded as plain text, so "<|im_end|>" typed in a prompt cannot end the turn.
-            tokens += tokenizer.encode(segment.text, addSpecial: segment.addSpecial,
-                                       parseSpecial: segment.role == .template)
-        }
-        return tokens
+        return ChatPrompt.encode(messages, template: chatTemplate, tokenizer: tokenizer, metadata: metadata)
     }
 }

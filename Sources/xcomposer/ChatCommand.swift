@@ -1,0 +1,69 @@
+import AppCore
+import ArgumentParser
+import CursesUI
+import Glibc
+import LanguageModels
+import TerminalGraphics
+import Tokenizers
+
+/// `xcomposer` / `xcomposer chat`: the terminal app.
+struct ChatCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chat",
+        abstract: "Chat with a model in the terminal, with image previews (the default command)."
+    )
+
+    @OptionGroup var options: ModelOptions
+
+    @Option(help: "Colour theme: a name from themes/ or the config folder (dark, light, high-contrast), or a .toml path.")
+    var theme: String = "dark"
+
+    @Option(help: "Image previews: auto, sixel, symbols, ascii or none.")
+    var images: String = "auto"
+
+    @Flag(help: "Leave the mouse to the terminal (no wheel scrolling, plain text selection).")
+    var noMouse = false
+
+    @Option(help: "System prompt (default: the model's own).")
+    var system: String?
+
+    @Option(help: "Chat template: chatml, internlm-xcomposer, llama2, llama3 (default: from the model file).")
+    var template: String?
+
+    @Option(help: ArgumentHelp("Write token-to-screen and key-to-screen latency figures here at exit.", visibility: .hidden))
+    var latencyLog: String?
+
+    func run() throws {
+        guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
+            throw fail("the terminal app needs a terminal; for scripts use `xcomposer generate`")
+        }
+        guard let imageMode = ImageMode(parsing: images) else {
+            throw fail("--images: unknown mode '\(images)' (auto, sixel, symbols, ascii or none)")
+        }
+        var templateOverride: ChatTemplate?
+        if let template {
+            guard let named = ChatTemplate(name: template) else {
+                throw fail("--template: unknown template '\(template)' (known: \(ChatTemplate.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            templateOverride = named
+        }
+        let loadedTheme: Theme
+        let bindings: KeyBindings
+        do {
+            loadedTheme = try ConfigFiles.theme(named: theme)
+            bindings = try ConfigFiles.keyBindings()
+        } catch let error as ConfigError {
+            throw fail(error.message)
+        }
+        let backend = EngineChatBackend(settings: .init(threads: options.threads, context: options.requestedContext,
+                                                        numerics: options.numerics, templateOverride: templateOverride))
+        var state = ChatState(environment: .live, bindings: bindings)
+        state.systemPrompt = system
+        let app = ChatApp(state: state, backend: backend,
+                          options: ChatAppOptions(theme: loadedTheme, imageMode: imageMode, mouse: !noMouse,
+                                                  latencyLogPath: latencyLog))
+        backend.perform(.loadModel(path: options.modelPath), inbox: app.inbox)
+        let status = app.run()
+        if status != 0 { throw ExitCode(status) }
+    }
+}

@@ -1,0 +1,179 @@
+import Foundation
+import ImageIO
+import Testing
+
+/// The terminal app as a person uses it: the real release binary with the real default model,
+/// inside tmux, typed at with send-keys and read back with capture-pane.
+@Suite(.serialized, .enabled(if: BinaryRunner.available && BinaryRunner.defaultModelPresent && TmuxSession.available))
+struct TerminalAppTests {
+    let binary = BinaryRunner.binaryPath ?? "xcomposer"
+
+    func start(_ session: TmuxSession, arguments: String = "") throws {
+        try session.type("\(shellQuoted(binary)) \(arguments)")
+        try session.press("Enter")
+        try session.waitFor(timeout: 60, "the model to load") { $0.contains("Ready") }
+    }
+
+    /// Quits with Ctrl-Q and checks the shell got its terminal back: the prompt returns and the
+    /// line discipline echoes and edits again.
+    func quitAndCheckShell(_ session: TmuxSession) throws {
+        try session.press("C-q")
+        try session.waitFor(timeout: 10, "the shell prompt after quitting") { $0.contains("PROMPT$") }
+        try session.type("echo back-$((40+2))")
+        try session.press("Enter")
+        let screen = try session.waitFor(timeout: 10, "the shell to answer") { $0.contains("back-42") }
+        #expect(screen.contains("echo back-$((40+2))"), "typed characters are echoed again")
+    }
+
+    func writeImage(_ session: TmuxSession, name: String, width: Int = 96, height: Int = 64) throws -> String {
+        var pixels: [UInt8] = []
+        for y in 0..<height {
+            for x in 0..<width {
+                pixels += [UInt8(x * 255 / max(1, width - 1)), UInt8(y * 255 / max(1, height - 1)), x < width / 2 ? 200 : 30, 255]
+            }
+        }
+        let bytes = try PNGEncoder.encode(RGBAImage(width: width, height: height, pixels: pixels))
+        let url = session.home.appendingPathComponent(name)
+        try Data(bytes).write(to: url)
+        return url.path
+    }
+
+    @Test func answersStreamInAndEscapeKeepsThePartialAnswer() throws {
+        let session = try TmuxSession(columns: 120, rows: 40)
+        try start(session, arguments: "--images symbols")
+        let initial = try session.screen()
+        #expect(initial.contains("F1 help"))
+        #expect(initial.contains("SmolLM2") || initial.contains("smollm"), "the status line names the model")
+
+        try session.type("/set max_tokens 400")
+        try session.press("Enter")
+        try session.type("Write a long story about a dragon who learns to bake bread.")
+        try session.press("Enter")
+        let first = try session.waitFor(timeout: 60, "the answer to start") { screen in
+            screen.contains("Writing ·")
+        }
+        // Streaming: the answer grows between two looks at the screen.
+        let later = try session.waitFor(timeout: 30, "the answer to grow") { $0 != first && $0.contains("Writing ·") }
+        #expect(later.contains("You"))
+        try session.press("Escape")
+        let stopped = try session.waitFor(timeout: 20, "the answer to stop") { $0.contains("(stopped)") }
+        #expect(stopped.contains("Ready"))
+        let answerLines = stopped.split(separator: "\n").filter { $0.hasPrefix("  ") && !$0.contains("(stopped)") }
+        #expect(!answerLines.isEmpty, "the partial answer stays on screen")
+        try quitAndCheckShell(session)
+    }
+
+    @Test func layoutAdaptsToResizesDownToFortyByTwelve() throws {
+        let session = try TmuxSession(columns: 120, rows: 40)
+        try start(session, arguments: "--images symbols")
+        try session.type("Say hello in five words.")
+        try session.press("Enter")
+        try session.waitFor(timeout: 60, "an answer") { $0.contains("Ready") && $0.contains("You") && !$0.contains("Reading prompt") }
+        try session.resize(columns: 40, rows: 12)
+        let small = try session.waitFor(timeout: 10, "the 40x12 layout") { screen in
+            screen.split(separator: "\n", omittingEmptySubsequences: false).count >= 12 && screen.contains("›")
+        }
+        for line in small.split(separator: "\n") {
+            #expect(line.count <= 40, "no line is wider than the terminal: \(line)")
+        }
+        try session.resize(columns: 30, rows: 10)
+        try session.waitFor(timeout: 10, "the too-small notice") { $0.contains("Terminal too small") }
+        // A storm of resizes leaves a working app.
+        for (c, r) in [(50, 15), (33, 11), (140, 45), (41, 12), (90, 30), (120, 40)] {
+            try session.resize(columns: c, rows: r)
+        }
+        let restored = try session.waitFor(timeout: 10, "the full layout again") { $0.contains("F1 help") && $0.contains("You") }
+        #expect(!restored.contains("Terminal too small"))
+        try quitAndCheckShell(session)
+    }
+
+    /// A photograph of the sample library `make run` installs.
+    static let samplePhoto = TmuxSession.cacheHome + "/xcomposer/sample-library/chelsea.png"
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: samplePhoto)))
+    func attachedImagesArePreviewedInColouredCells() throws {
+        let session = try TmuxSession(columns: 120, rows: 40)
+        try start(session, arguments: "--images symbols")
+        // Dropped on the terminal as a file URI, the way file managers paste it.
+        try session.paste("file://" + Self.samplePhoto)
+        let screen = try session.waitFor(timeout: 10, "the image pane") { $0.contains("chelsea.png 451x300") }
+        #expect(screen.contains("[1 chelsea.png]"), "the image shows as a numbered chip")
+        let coloured = try session.screenWithColours()
+        // 256-colour cells with block symbols: the preview is drawn in the terminal's cells.
+        #expect(coloured.contains("\u{1B}[38;5;") || coloured.contains("\u{1B}[48;5;"))
+        #expect(["▀", "▄", "█", "▌", "▐", "▖", "▗", "▘", "▝"].contains { coloured.contains($0) })
+        // A second image, typed with an escaped space: two chips, the pane shows the newest.
+        let second = try writeImage(session, name: "gradient picture.png")
+        try session.type("/image \(second.replacingOccurrences(of: " ", with: "\\ "))")
+        try session.press("Enter")
+        let two = try session.waitFor(timeout: 10, "the second image") { $0.contains("gradient picture.png 96x64") }
+        #expect(two.contains("[2 gradient picture.png]"))
+        // A text-only model says it cannot see the pictures instead of making something up.
+        try session.type("What is in this picture?")
+        try session.press("Enter")
+        try session.waitFor(timeout: 10, "the refusal") { $0.contains("cannot see") }
+        try quitAndCheckShell(session)
+    }
+
+    @Test func badInputGetsANoticeAndTheSessionGoesOn() throws {
+        let session = try TmuxSession(columns: 120, rows: 40)
+        let corrupt = session.home.appendingPathComponent("broken.png")
+        try Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48]).write(to: corrupt)
+        let binaryFile = session.home.appendingPathComponent("program.jpg")
+        try Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 7) }).write(to: binaryFile)
+        let huge = session.home.appendingPathComponent("huge.png")
+        try Data(hugePNGHeader(width: 20_000, height: 20_000)).write(to: huge)
+        let notModel = session.home.appendingPathComponent("notes.gguf")
+        try Data("just some text\n".utf8).write(to: notModel)
+        try start(session, arguments: "--images symbols")
+
+        // Each notice is looked for in the status line (the last row), not in the echo of what was typed.
+        func status(_ screen: String) -> String {
+            String(screen.split(separator: "\n", omittingEmptySubsequences: false).dropLast().last ?? "")
+        }
+        try session.type("/image \(session.home.path)/missing.png")
+        try session.press("Enter")
+        try session.waitFor(timeout: 10, "the missing-file notice") { status($0).contains("missing.png: no such file") }
+        try session.type("/image \(corrupt.path)")
+        try session.press("Enter")
+        try session.waitFor(timeout: 10, "the corrupt-file notice") { status($0).contains("broken.png: the PNG data is") }
+        try session.paste(binaryFile.path)
+        try session.waitFor(timeout: 10, "the binary-file notice") { status($0).contains("program.jpg: not a JPEG or PNG image") }
+        try session.type("/image \(huge.path)")
+        try session.press("Enter")
+        try session.waitFor(timeout: 10, "the too-large notice") { status($0).contains("huge.png: the image is 20000x20000 pixels") }
+        try session.type("/model \(notModel.path)")
+        try session.press("Enter")
+        try session.waitFor(timeout: 20, "the bad-model notice") { status($0).contains("notes.gguf:") && status($0).contains("GGUF") }
+        #expect(try session.screen().contains("notes.gguf:"), "the failure is also written in the transcript")
+        // The app still answers key presses after all of that.
+        try session.type("/help")
+        try session.press("Enter")
+        try session.waitFor(timeout: 10, "the help screen") { $0.contains("Keys and commands") }
+        try session.press("Escape")
+        try quitAndCheckShell(session)
+    }
+
+    @Test func sigtermRestoresTheTerminal() throws {
+        let session = try TmuxSession(columns: 100, rows: 30)
+        try start(session, arguments: "--images symbols")
+        _ = try Process.run(URL(fileURLWithPath: "/usr/bin/pkill"), arguments: ["-TERM", "-f", "\(binary) --images symbols"]).waitUntilExit()
+        try session.waitFor(timeout: 10, "the shell prompt after SIGTERM") { $0.contains("PROMPT$") }
+        try session.type("echo term-$((1+2))")
+        try session.press("Enter")
+        try session.waitFor(timeout: 10, "the shell to answer") { $0.contains("term-3") }
+    }
+}
+
+/// A PNG whose header claims `width` x `height` (with a valid CRC) and whose data is missing: a
+/// decompression bomb's shape, which must be refused from the header alone.
+func hugePNGHeader(width: UInt32, height: UInt32) -> [UInt8] {
+    func bigEndian(_ value: UInt32) -> [UInt8] { [UInt8(value >> 24), UInt8(value >> 16 & 255), UInt8(value >> 8 & 255), UInt8(value & 255)] }
+    let body: [UInt8] = Array("IHDR".utf8) + bigEndian(width) + bigEndian(height) + [8, 6, 0, 0, 0]
+    var crc: UInt32 = 0xFFFF_FFFF
+    for byte in body {
+        crc ^= UInt32(byte)
+        for _ in 0..<8 { crc = crc & 1 != 0 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
+    }
+    return [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + bigEndian(13) + body + bigEndian(crc ^ 0xFFFF_FFFF)
+}
