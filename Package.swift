@@ -13,6 +13,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // C libraries from Debian.
@@ -35,11 +36,13 @@ let package = Package(
         .target(name: "TerminalGraphics", dependencies: ["CChafa", "ImageIO"]),
         .target(name: "AppCore", dependencies: ["Engine", "Tokenizers"]),
         .target(name: "CursesUI", dependencies: ["CNcursesw", "AppCore", "TerminalGraphics", "ImageIO"]),
+        // Chat sessions saved in SQLite, listed, resumed and exported.
+        .target(name: "SessionStore", dependencies: ["AppCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(
             name: "xcomposer",
             dependencies: [
                 "Engine", "LanguageModels", "ModelFiles", "Tokenizers", "Tensors",
-                "AppCore", "CursesUI", "ImageIO", "TerminalGraphics",
+                "AppCore", "CursesUI", "ImageIO", "TerminalGraphics", "SessionStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -54,6 +57,7 @@ let package = Package(
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"], exclude: ["Fixtures"]),
         .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "ImageIO"]),
         .testTarget(name: "AppCoreTests", dependencies: ["AppCore", "Engine", "Tokenizers"]),
+        .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "AppCore"]),
         // Runs the built `xcomposer` binary (make test builds it first) as a user would, including
         // the terminal app inside tmux.
         .testTarget(name: "CLITests", dependencies: ["ModelFiles", "Tensors", "LanguageModels", "ImageIO"]),
