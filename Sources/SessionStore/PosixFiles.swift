@@ -42,6 +42,7 @@ enum PosixFiles {
             let code = errno
             // Another process may have made it meanwhile.
             if code == EEXIST, isDirectory(path) { return }
+            if code == EEXIST { throw Failure(path: path, reason: "a file is in the way") }
             throw Failure(path: path, reason: errnoText(code))
         }
     }

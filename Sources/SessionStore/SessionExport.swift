@@ -21,7 +21,7 @@ public enum SessionExport {
     /// prompt, then each user turn under `## You` and each reply under `## <model name>` with its
     /// text as is (it is Markdown already), images as `![name](imagesFolder/exportedName)` under the
     /// turn that attached them, notices and errors as blockquotes, and stopped or failed replies
-    /// marked. Images whose source path is in `missingImages` are noted "(image missing: path)".
+    /// marked (replies only). Images whose source path is in `missingImages` are noted "(image missing: path)".
     /// Returns the text and the images to copy (all of them, missing ones included).
     public static func markdown(
         _ snapshot: SessionSnapshot,
@@ -60,9 +60,12 @@ public enum SessionExport {
                     blocks.append("![\(escapedAltText(image.fileName))](\(linkDestination(target)))")
                 }
             }
+            guard entry.kind == .assistant else { continue }
             switch EntryCoding.persisted(entry.completion) {
             case .stopped: blocks.append("*(stopped)*")
-            case .failed(let message): blocks.append("*(failed: \(oneLine(message)))*")
+            case .failed(let message):
+                let reason = oneLine(message)
+                blocks.append(reason.allSatisfy(\.isWhitespace) ? "*(failed)*" : "*(failed: \(reason))*")
             case .finished, .streaming: break
             }
         }

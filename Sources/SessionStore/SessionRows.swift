@@ -2,7 +2,7 @@ import AppCore
 import GRDB
 
 /// The SQL behind `SessionStore`: snapshots to rows and back, inside a transaction the caller opened.
-/// Values read back are decoded with GRDB's throwing `decode`, so a damaged row is an error, not a trap.
+/// Values are read back strictly (`RowReading.swift`), so a damaged row is an error, not a trap or a silent 0.
 enum SessionRows {
     static func save(_ snapshot: SessionSnapshot, in db: Database) throws -> Int64 {
         let sessionArguments: StatementArguments = [
@@ -65,11 +65,11 @@ enum SessionRows {
             arguments: [max(0, limit)])
         return try rows.map { row in
             SessionSummary(
-                id: try row.decode(forColumn: "id"),
-                title: try row.decode(forColumn: "title"),
-                updatedAt: try row.decode(forColumn: "updated_at"),
-                turnCount: try row.decode(forColumn: "turns"),
-                modelName: try row.decode(forColumn: "model_name"))
+                id: try row.required("id"),
+                title: try row.required("title"),
+                updatedAt: try row.required("updated_at"),
+                turnCount: try row.required("turns"),
+                modelName: try row.optional("model_name"))
         }
     }
 
@@ -90,10 +90,10 @@ enum SessionRows {
             arguments: [id])
         while let row = try imageRows.next() {
             let image = AttachedImage(
-                path: try row.decode(forColumn: "path"),
-                width: try row.decode(forColumn: "width"),
-                height: try row.decode(forColumn: "height"))
-            imagesByEntry[try row.decode(forColumn: "entry_id"), default: []].append(image)
+                path: try row.required("path"),
+                width: try row.required("width"),
+                height: try row.required("height"))
+            imagesByEntry[try row.required("entry_id"), default: []].append(image)
         }
         var entries: [TranscriptEntry] = []
         let entryRows = try Row.fetchCursor(
@@ -101,30 +101,30 @@ enum SessionRows {
             sql: "SELECT * FROM entry WHERE session_id = ? ORDER BY position",
             arguments: [id])
         while let row = try entryRows.next() {
-            let entryID: Int64 = try row.decode(forColumn: "id")
-            let kindName: String = try row.decode(forColumn: "kind")
-            let completionName: String = try row.decode(forColumn: "completion")
+            let entryID: Int64 = try row.required("id")
+            let kindName: String = try row.required("kind")
+            let completionName: String = try row.required("completion")
             guard let kind = EntryCoding.kind(named: kindName) else {
                 throw DamagedRow(message: "entry \(entryID) has unknown kind '\(kindName)'")
             }
             guard let completion = EntryCoding.completion(
-                named: completionName, failure: try row.decode(forColumn: "failure_message"))
+                named: completionName, failure: try row.optional("failure_message"))
             else {
                 throw DamagedRow(message: "entry \(entryID) has unknown completion '\(completionName)'")
             }
             entries.append(TranscriptEntry(
                 kind: kind,
-                text: try row.decode(forColumn: "text"),
+                text: try row.required("text"),
                 images: imagesByEntry[entryID] ?? [],
                 completion: completion))
         }
         return SessionSnapshot(
             id: id,
-            title: try session.decode(forColumn: "title"),
-            createdAt: try session.decode(forColumn: "created_at"),
-            updatedAt: try session.decode(forColumn: "updated_at"),
-            modelName: try session.decode(forColumn: "model_name"),
-            systemPrompt: try session.decode(forColumn: "system_prompt"),
+            title: try session.required("title"),
+            createdAt: try session.required("created_at"),
+            updatedAt: try session.required("updated_at"),
+            modelName: try session.optional("model_name"),
+            systemPrompt: try session.optional("system_prompt"),
             entries: entries)
     }
 }

@@ -61,7 +61,8 @@ public struct SessionSnapshot: Sendable, Equatable {
         guard text.count > limit else { return String(text) }
         var cut = text.prefix(limit - 1)
         // Prefer ending on a whole word when that loses no more than a third of the title.
-        if let space = cut.lastIndex(where: { $0.isWhitespace }),
+        let endsAtWord = text[cut.endIndex].isWhitespace
+        if !endsAtWord, let space = cut.lastIndex(where: { $0.isWhitespace }),
            cut.distance(from: cut.startIndex, to: space) >= limit * 2 / 3 {
             cut = cut[..<space]
         }
