@@ -68,8 +68,9 @@ enum PosixFiles {
     /// `fill` gets the temporary file's descriptor and returns false (with errno set) on failure.
     static func writeAtomically(_ path: String, fill: (Int32) -> Bool) throws(Failure) {
         let folder = parentFolder(of: path)
-        let temporary = "\(folder)/.\(lastComponent(of: path)).tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        // A random suffix and O_EXCL: two writers of the same file never share a temporary file.
+        let temporary = "\(folder)/.\(lastComponent(of: path)).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw Failure(path: path, reason: errnoText()) }
         let filled = fill(fd)
         var code = errno

@@ -166,6 +166,8 @@ import Testing
         #expect(text.hasPrefix(path + ": "))
         #expect(!text.contains("\n"))
         #expect(text.contains("not a database"))
+        // The user's file is left as it was.
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == garbage)
     }
 
     @Test func textFileAtThePathGivesAnError() throws {

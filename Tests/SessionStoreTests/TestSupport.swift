@@ -20,7 +20,8 @@ struct TemporaryFolder {
 /// code under test. Returns the rows, one per line, columns joined by "|".
 func pythonSQLite(_ path: String, _ sql: String) throws -> String {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+    // python3 from PATH: it may come from pyenv rather than Debian.
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     let script = """
         import sqlite3, sys
         db = sqlite3.connect(sys.argv[1])
@@ -30,7 +31,7 @@ func pythonSQLite(_ path: String, _ sql: String) throws -> String {
         db.commit()
         """
     let mode = sql.contains(";") ? "script" : "query"
-    process.arguments = ["-c", script, path, sql, mode]
+    process.arguments = ["python3", "-c", script, path, sql, mode]
     let output = Pipe()
     process.standardOutput = output
     try process.run()
