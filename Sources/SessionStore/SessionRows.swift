@@ -7,17 +7,18 @@ enum SessionRows {
     static func save(_ snapshot: SessionSnapshot, in db: Database) throws -> Int64 {
         let sessionArguments: StatementArguments = [
             snapshot.title, snapshot.createdAt, snapshot.updatedAt, snapshot.modelName, snapshot.systemPrompt,
+            snapshot.draft,
         ]
         let sessionID: Int64
         if let id = snapshot.id {
             try db.execute(
                 sql: """
-                    INSERT INTO session (id, title, created_at, updated_at, model_name, system_prompt)
-                    VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT INTO session (id, title, created_at, updated_at, model_name, system_prompt, draft)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (id) DO UPDATE SET
-                        title = excluded.title, created_at = excluded.created_at,
+                        title = excluded.title, created_at = MIN(created_at, excluded.created_at),
                         updated_at = excluded.updated_at, model_name = excluded.model_name,
-                        system_prompt = excluded.system_prompt
+                        system_prompt = excluded.system_prompt, draft = excluded.draft
                     """,
                 arguments: [id] + sessionArguments)
             // The images go with their entries (ON DELETE CASCADE).
@@ -26,8 +27,8 @@ enum SessionRows {
         } else {
             try db.execute(
                 sql: """
-                    INSERT INTO session (title, created_at, updated_at, model_name, system_prompt)
-                    VALUES (?, ?, ?, ?, ?)
+                    INSERT INTO session (title, created_at, updated_at, model_name, system_prompt, draft)
+                    VALUES (?, ?, ?, ?, ?, ?)
                     """,
                 arguments: sessionArguments)
             sessionID = db.lastInsertedRowID
@@ -125,7 +126,8 @@ enum SessionRows {
             updatedAt: try session.required("updated_at"),
             modelName: try session.optional("model_name"),
             systemPrompt: try session.optional("system_prompt"),
-            entries: entries)
+            entries: entries,
+            draft: try session.required("draft"))
     }
 }
 

@@ -37,6 +37,9 @@ enum SessionSchema {
                 );
                 """)
         }
+        migrator.registerMigration("v2: the unsent draft") { db in
+            try db.execute(sql: "ALTER TABLE session ADD COLUMN draft TEXT NOT NULL DEFAULT ''")
+        }
         return migrator
     }
 }

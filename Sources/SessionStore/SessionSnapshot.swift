@@ -13,6 +13,8 @@ public struct SessionSnapshot: Sendable, Equatable {
     public var modelName: String?
     public var systemPrompt: String?
     public var entries: [TranscriptEntry]
+    /// The unsent text in the input box, so an autosave keeps what the user was still typing.
+    public var draft: String
 
     public init(
         id: Int64? = nil,
@@ -21,7 +23,8 @@ public struct SessionSnapshot: Sendable, Equatable {
         updatedAt: Double,
         modelName: String? = nil,
         systemPrompt: String? = nil,
-        entries: [TranscriptEntry]
+        entries: [TranscriptEntry],
+        draft: String = ""
     ) {
         self.id = id
         self.title = title
@@ -30,6 +33,7 @@ public struct SessionSnapshot: Sendable, Equatable {
         self.modelName = modelName
         self.systemPrompt = systemPrompt
         self.entries = entries
+        self.draft = draft
     }
 
     /// The title a chat gets before the user names it: the first line of the first user message

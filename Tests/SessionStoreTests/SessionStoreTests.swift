@@ -28,6 +28,24 @@ import Testing
         #expect(loaded.createdAt == 1.5 && loaded.updatedAt == 2.25)
     }
 
+    @Test func theDraftIsSavedAndTheFirstCreationTimeKept() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanUp() }
+        let store = try SessionStore.open(path: folder.path + "/db.sqlite")
+        var snapshot = SessionSnapshot(title: "t", createdAt: 100, updatedAt: 100, entries: [],
+                                       draft: "half a question, \"quoted\" and 日本語\nsecond line")
+        let id = try store.save(snapshot)
+        #expect(try store.load(id: id).draft == snapshot.draft)
+        // An autosave stamps both times with "now"; the session keeps when it was first made.
+        snapshot.id = id
+        snapshot.createdAt = 500
+        snapshot.updatedAt = 500
+        snapshot.draft = ""
+        try store.save(snapshot)
+        let loaded = try store.load(id: id)
+        #expect(loaded.createdAt == 100 && loaded.updatedAt == 500 && loaded.draft.isEmpty)
+    }
+
     @Test func reopeningTheFileKeepsSessions() throws {
         let folder = try TemporaryFolder()
         defer { folder.cleanUp() }
