@@ -4,6 +4,11 @@ import Testing
 import TerminalGraphics
 
 /// Runs the probe against a pseudo-terminal whose other end plays the terminal.
+/// Carries the responder thread's result back; read only after its semaphore is signalled.
+final class QueryBox: @unchecked Sendable {
+    var query: [UInt8] = []
+}
+
 @Suite(.serialized) struct TerminalProbeTests {
     /// A new pty pair: (controller, terminal side).
     ///
@@ -52,9 +57,15 @@ import TerminalGraphics
         #expect(tcgetattr(terminal, &before) == 0)
 
         let reply = Array("\u{1B}[?62;4;22c".utf8)
-        let responder = Task.detached { answer(on: controller, with: reply) }
-        let got = TerminalProbe.queryDA1(inputFD: terminal, outputFD: terminal, timeoutMilliseconds: 2000)
-        let query = await responder.value
+        // A thread of its own, not a task: the probe blocks this thread, and with every core's
+        // cooperative thread busy running other tests a task might not run before the timeout.
+        let box = QueryBox()
+        let done = DispatchSemaphore(value: 0)
+        let responder = Thread { box.query = answer(on: controller, with: reply); done.signal() }
+        responder.start()
+        let got = TerminalProbe.queryDA1(inputFD: terminal, outputFD: terminal, timeoutMilliseconds: 5000)
+        done.wait()
+        let query = box.query
 
         #expect(query == [0x1B, UInt8(ascii: "["), UInt8(ascii: "c")])
         #expect(got == reply)
