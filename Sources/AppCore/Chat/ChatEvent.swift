@@ -28,6 +28,16 @@ public enum ChatEvent: Sendable, Equatable {
     case tick(residentBytes: Int?)
     /// Ctrl-C, from the keyboard or SIGINT.
     case interrupt
+    /// The autosave stored the conversation under this id.
+    case sessionSaved(id: Int64)
+    /// The answer to `/sessions`.
+    case sessionsListed([SessionListing])
+    /// A saved conversation to carry on with (`/resume`).
+    case sessionOpened(SessionContent)
+    /// `/export` wrote these files.
+    case exported([String])
+    /// Saving, listing, opening or exporting failed; one line naming the file.
+    case storageFailed(String)
 }
 
 /// What the state asks the outside world to do after an event.
@@ -40,4 +50,10 @@ public enum ChatEffect: Sendable, Equatable {
     case loadModel(path: String)
     /// Leave the program.
     case quit
+    /// Store the conversation (autosave: after every turn and edit, at most a second behind).
+    case save(SessionContent)
+    case listSessions
+    case openSession(id: Int64)
+    /// Export the conversation to Markdown and JSON in this folder (nil: the current folder).
+    case export(SessionContent, directory: String?)
 }

@@ -1,8 +1,18 @@
 import Engine
 
 extension ChatState {
-    /// Changes the state for one event and returns what the outside world must do.
+    /// Changes the state for one event and returns what the outside world must do, including the
+    /// autosave when the conversation or the draft changed.
     public mutating func apply(_ event: ChatEvent) -> [ChatEffect] {
+        let before = saveFingerprint
+        var effects = reduce(event)
+        // An opened session is what is on disk already; only later changes are saved.
+        if case .sessionOpened = event { return effects }
+        if let save = autosave(after: before) { effects.append(save) }
+        return effects
+    }
+
+    private mutating func reduce(_ event: ChatEvent) -> [ChatEffect] {
         switch event {
         case let .key(input):
             return handle(input)
@@ -30,6 +40,20 @@ extension ChatState {
             return []
         case .interrupt:
             return interrupt()
+        case let .sessionSaved(id):
+            if sessionID == nil { sessionID = id }
+            return []
+        case let .sessionsListed(sessions):
+            say(Self.describe(sessions))
+            return []
+        case let .sessionOpened(content):
+            return open(content)
+        case let .exported(paths):
+            say("Exported to " + paths.joined(separator: " and "))
+            return []
+        case let .storageFailed(message):
+            post(message, .error)
+            return []
         }
     }
 

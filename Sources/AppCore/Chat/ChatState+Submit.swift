@@ -94,6 +94,9 @@ extension ChatState {
         previewIndex = nil
         scrollFromBottom = 0
         lastStatistics = nil
+        // The old conversation stays saved; the next save starts a new one.
+        sessionID = nil
+        unsavedChanges = false
         post("New conversation")
         return effects
     }

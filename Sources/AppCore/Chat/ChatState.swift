@@ -27,10 +27,16 @@ public struct ChatState: Sendable {
     public var completions: [String] = []
     public var lastStatistics: GenerationStatistics?
     public var residentBytes: Int?
+    /// How images are shown and why (for the help screen): "symbols: inside tmux, …".
+    public var imageModeReason: String?
     public var screen: (columns: Int, rows: Int) = (80, 24)
     public private(set) var shouldQuit = false
     /// When Ctrl-C was pressed last, so a second press within `quitWindow` quits.
     var interruptArmedAt: Double?
+    /// The saved session this conversation is, once the first autosave has stored it.
+    public internal(set) var sessionID: Int64?
+    var unsavedChanges = false
+    var lastSavedAt = -Double.infinity
     let bindings: KeyBindings
     let environment: ChatEnvironment
 

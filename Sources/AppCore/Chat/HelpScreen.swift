@@ -1,6 +1,6 @@
 /// The lines of the help overlay: every bound key with its action, then the slash commands.
 public enum HelpScreen {
-    public static func lines(bindings: KeyBindings) -> [String] {
+    public static func lines(bindings: KeyBindings, imageModeReason: String? = nil) -> [String] {
         var lines: [String] = []
         let described: [(EditorAction, String)] = [
             (.submit, "send the question"), (.newline, "new line in the question"),
@@ -26,6 +26,7 @@ public enum HelpScreen {
         }
         lines.append("")
         lines.append("Mouse wheel scrolls. Hold Shift to select text with the mouse.")
+        if let imageModeReason { lines.append("Images: \(imageModeReason)") }
         return lines
     }
 }

@@ -11,6 +11,7 @@ public enum SlashCommand: Sendable, Equatable {
     case showSettings
     case quit
     case sessions
+    case resume(Int64)
     case export(String?)
 
     /// Every command with its one-line help, in the order the help screen lists them.
@@ -23,8 +24,9 @@ public enum SlashCommand: Sendable, Equatable {
         ("/regen", "answer the last question again"),
         ("/set NAME VALUE", "sampling: temperature, top_k, top_p, min_p, repeat_penalty, max_tokens, seed"),
         ("/set", "show the sampling settings"),
-        ("/sessions", "list saved conversations"),
-        ("/export [PATH]", "export the conversation"),
+        ("/sessions", "list saved conversations (every chat is saved as you go)"),
+        ("/resume ID", "carry on with a saved conversation"),
+        ("/export [FOLDER]", "write the conversation as Markdown (with its images) and JSON"),
         ("/help", "keys and commands"),
         ("/quit", "leave (Ctrl-Q, or Ctrl-C twice)"),
     ]
@@ -51,6 +53,7 @@ public enum SlashCommand: Sendable, Equatable {
             return .set(name: parts[0].lowercased(), value: parts[1].trimmingWhitespace())
         case "quit", "exit", "q": return .quit
         case "sessions": return .sessions
+        case "resume", "open": return argument.flatMap { Int64($0) }.map { .resume($0) }
         case "export": return .export(argument)
         default: return nil
         }
@@ -102,9 +105,17 @@ extension ChatState {
             say(SamplingSetting.describe(parameters))
         case .quit:
             return requestQuit()
-        case .sessions, .export:
-            say("Saving conversations is not built yet: this version keeps the conversation only until "
-                + "you quit. Sessions (/sessions, --resume) and export (/export) are coming next.")
+        case .sessions:
+            return [.listSessions]
+        case let .resume(id):
+            return [.openSession(id: id)]
+        case let .export(directory):
+            guard transcript.contains(where: \.isConversation) else {
+                post("Nothing to export yet")
+                return []
+            }
+            let folder = directory.map { PathParsing.parsePastedPath($0, home: environment.home) ?? $0 }
+            return [.export(sessionContent, directory: folder)]
         }
         return []
     }

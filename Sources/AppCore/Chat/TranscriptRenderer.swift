@@ -6,6 +6,7 @@ public final class TranscriptRenderer {
     private struct Key: Equatable {
         var entry: TranscriptEntry
         var width: Int
+        var modelName: String?
     }
     private var cache: [Int: (key: Key, lines: [StyledLine])] = [:]
 
@@ -17,7 +18,7 @@ public final class TranscriptRenderer {
         if cache.count > transcript.count { cache = cache.filter { $0.key < transcript.count } }
         var all: [StyledLine] = []
         for (index, entry) in transcript.enumerated() {
-            let key = Key(entry: entry, width: width)
+            let key = Key(entry: entry, width: width, modelName: modelName)
             if let cached = cache[index], cached.key == key {
                 all += cached.lines
                 continue
