@@ -12,7 +12,7 @@ cache_dir="${XDG_CACHE_HOME:-$HOME/.cache}/xcomposer"
 say() { printf 'setup: %s\n' "$*" >&2; }
 
 # --- 1. Debian packages ------------------------------------------------------------------------
-packages=(libncursesw5-dev libopenblas-dev libchafa-dev libglib2.0-dev libjpeg-dev libpng-dev
+packages=(libncursesw5-dev libopenblas-dev libchafa-dev libglib2.0-dev libjpeg-dev libpng-dev libsqlite3-dev
           pkg-config tmux python3 python3-pip unzip)
 missing=()
 for package in "${packages[@]}"; do

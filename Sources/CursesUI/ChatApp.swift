@@ -53,8 +53,15 @@ public final class ChatApp {
         defer { curses.stop() }
         let decision = ImageModeDecision.resolve(requested: options.imageMode, environment: environment,
                                                  da1Reply: da1, colors: curses.colors)
-        let previews = ImagePreviewer(depth: decision.depth, style: decision.mode.symbolStyle)
-        let painter = ScreenPainter(palette: Palette(theme: options.theme, colors: curses.colors), previews: previews)
+        // Curses can only show 24-bit cells through a direct-colour terminfo; elsewhere 256 it is.
+        let depth = decision.depth == .trueColor && curses.colors < 1 << 24 ? ColorDepth.colors256 : decision.depth
+        let previews = ImagePreviewer(depth: depth, style: decision.mode.symbolStyle)
+        let usesSixels = decision.mode == .sixel
+        let painter = ScreenPainter(palette: Palette(theme: options.theme, colors: curses.colors), previews: previews,
+                                    leavesPictureToSixels: usesSixels)
+        let sixels = SixelOverlay()
+        var helpWasShown = false
+        state.imageModeReason = decision.reason
         let showImages = decision.mode != ResolvedImageMode.none
         if !showImages { state.imagePaneVisible = false }
         let keys = KeyReader()
@@ -80,6 +87,7 @@ public final class ChatApp {
                 switch input {
                 case .resize:
                     size = curses.size
+                    sixels.needsRepaint = true
                     perform(state.apply(.resized(columns: size.columns, rows: size.rows)))
                 case let .key(key):
                     keyPressed = true
@@ -106,6 +114,16 @@ public final class ChatApp {
                 let maxScroll = painter.draw(state, size: size, now: now)
                 state.scrollFromBottom = min(state.scrollFromBottom, maxScroll)
                 doupdate()
+                if usesSixels {
+                    if state.showHelp != helpWasShown { sixels.needsRepaint = true }
+                    helpWasShown = state.showHelp
+                    if let picture = painter.lastPicture, case let .success(image) = previews.image(for: picture.path) {
+                        sixels.show(path: picture.path, image: image, x: picture.area.x, y: picture.area.y,
+                                    columns: picture.area.width, rows: picture.area.height, curses: curses)
+                    } else {
+                        sixels.forget()
+                    }
+                }
                 let shown = MonotonicClock.seconds()
                 for postedAt in tokenPostTimes { latency.recordToken(shown - postedAt) }
                 if keyPressed { latency.recordKey(shown - readAt) }
@@ -113,6 +131,7 @@ public final class ChatApp {
             }
             waitForInput(timeoutMilliseconds: state.activity.isBusy ? 100 : 250)
         }
+        if let save = state.finalSave() { backend.perform(save, inbox: inbox) }
         backend.shutdown()
         if let path = options.latencyLogPath { latency.write(to: path) }
         return status

@@ -53,13 +53,22 @@ final class Palette {
         return result
     }
 
+    /// Direct-colour terminals (terminfo with RGB, such as xterm-direct) number colours by their
+    /// 24-bit value, except 0–7, which stay the ANSI colours.
+    private var isDirectColor: Bool { colors >= 1 << 24 }
+
     private func cursesColor(_ color: ThemeColor) -> Int32 {
         guard colors > 0 else { return -1 }
         switch color.degraded(toColors: colors) {
         case .terminalDefault: return -1
         case let .ansi(index): return Int32(index)
-        case let .indexed(index): return Int32(index)
-        case .rgb: return -1
+        case let .indexed(index):
+            guard isDirectColor, index >= 8 else { return Int32(index) }
+            let rgb = XtermPalette.rgb(index)
+            return Int32(rgb.0) << 16 | Int32(rgb.1) << 8 | Int32(rgb.2)
+        case let .rgb(red, green, blue):
+            guard isDirectColor else { return -1 }
+            return max(8, Int32(red) << 16 | Int32(green) << 8 | Int32(blue))
         }
     }
 

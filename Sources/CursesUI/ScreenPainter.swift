@@ -7,12 +7,15 @@ final class ScreenPainter {
     private let palette: Palette
     private let transcriptRenderer = TranscriptRenderer()
     let previews: ImagePreviewer
-    /// Where the image pane was drawn last, for the sixel overlay.
-    private(set) var lastImagePane: Rect?
+    /// Sixel mode: the pane's picture area is left blank for `SixelOverlay` to paint.
+    let leavesPictureToSixels: Bool
+    /// Where the picture went in the last frame (below the pane's title row), with its file.
+    private(set) var lastPicture: (path: String, area: Rect)?
 
-    init(palette: Palette, previews: ImagePreviewer) {
+    init(palette: Palette, previews: ImagePreviewer, leavesPictureToSixels: Bool) {
         self.palette = palette
         self.previews = previews
+        self.leavesPictureToSixels = leavesPictureToSixels
     }
 
     /// Draws one frame. Returns the largest scroll offset the transcript allows, so the caller can
@@ -28,14 +31,13 @@ final class ScreenPainter {
         let layout = ScreenLayout.compute(columns: size.columns, rows: size.rows,
                                           inputLines: max(1, inputLines.count),
                                           wantsImagePane: state.imagePaneVisible && state.previewedImage != nil)
+        lastPicture = nil
         if layout.isTooSmall {
             drawTooSmall(size)
-            lastImagePane = nil
             wnoutrefresh(window)
             return 0
         }
         let maxScroll = drawTranscript(state, in: layout.transcript)
-        lastImagePane = layout.imagePane
         if let pane = layout.imagePane, let image = state.previewedImage {
             drawImage(image, index: state.allImages.firstIndex(of: image), count: state.allImages.count, in: pane)
         }
@@ -43,6 +45,7 @@ final class ScreenPainter {
         let cursor = drawInput(state, lines: inputLines, in: layout.input)
         drawStatus(state, in: layout.status, now: now)
         if state.showHelp {
+            lastPicture = nil
             drawHelp(state, size: size)
             curs_set(0)
         } else {
@@ -94,6 +97,15 @@ final class ScreenPainter {
         if let index, count > 1 { title = "[\(index + 1)/\(count)] " + title }
         put(TextTruncation.truncate(title, toWidth: pane.width), y: pane.y, x: pane.x, width: pane.width, role: .accent)
         let area = Rect(x: pane.x, y: pane.y + 1, width: pane.width, height: pane.height - 1)
+        if leavesPictureToSixels {
+            if case let .failure(error) = previews.image(for: image.path) {
+                put(TextTruncation.truncate(error.description, toWidth: area.width), y: area.y, x: area.x,
+                    width: area.width, role: .error)
+            } else {
+                lastPicture = (image.path, area)
+            }
+            return
+        }
         switch previews.grid(for: image.path, columns: area.width, rows: area.height) {
         case let .success(grid):
             let left = area.x + (area.width - grid.columns) / 2
@@ -173,7 +185,7 @@ final class ScreenPainter {
     }
 
     private func drawHelp(_ state: ChatState, size: TerminalSize) {
-        let lines = HelpScreen.lines(bindings: state.keyBindings)
+        let lines = HelpScreen.lines(bindings: state.keyBindings, imageModeReason: state.imageModeReason)
         let width = min(size.columns - 2, max(40, lines.map { DisplayWidth.of($0) }.max() ?? 40) + 4)
         let height = min(size.rows - 2, lines.count + 2)
         let x = (size.columns - width) / 2

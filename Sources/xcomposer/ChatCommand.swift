@@ -3,6 +3,7 @@ import ArgumentParser
 import CursesUI
 import Glibc
 import LanguageModels
+import SessionStore
 import TerminalGraphics
 import Tokenizers
 
@@ -30,6 +31,9 @@ struct ChatCommand: ParsableCommand {
     @Option(help: "Chat template: chatml, internlm-xcomposer, llama2, llama3 (default: from the model file).")
     var template: String?
 
+    @Option(name: .customLong("resume"), help: "Carry on with a saved conversation: its id (see /sessions), or 'last'.")
+    var resume: String?
+
     @Option(help: ArgumentHelp("Write token-to-screen and key-to-screen latency figures here at exit.", visibility: .hidden))
     var latencyLog: String?
 
@@ -55,14 +59,33 @@ struct ChatCommand: ParsableCommand {
         } catch let error as ConfigError {
             throw fail(error.message)
         }
-        let backend = EngineChatBackend(settings: .init(threads: options.threads, context: options.requestedContext,
-                                                        numerics: options.numerics, templateOverride: templateOverride))
+        let engine = EngineChatBackend(settings: .init(threads: options.threads, context: options.requestedContext,
+                                                       numerics: options.numerics, templateOverride: templateOverride))
+        let sessions = SessionPersistence(path: SessionStore.defaultPath())
         var state = ChatState(environment: .live, bindings: bindings)
-        state.systemPrompt = system
+        if let resume {
+            let id: Int64?
+            if resume == "last" {
+                id = nil
+            } else if let number = Int64(resume) {
+                id = number
+            } else {
+                throw fail("--resume: give a session id (see /sessions) or 'last', not '\(resume)'")
+            }
+            do {
+                guard let content = try sessions.load(id: id) else { throw fail("--resume: no saved conversations yet") }
+                _ = state.apply(.sessionOpened(content))
+            } catch let error as ConfigError {
+                throw fail("--resume: \(error.message)")
+            }
+        }
+        if let system { state.systemPrompt = system }
+        if let problem = sessions.problem { _ = state.apply(.storageFailed(problem)) }
+        let backend = AppBackend(engine: engine, sessions: sessions)
         let app = ChatApp(state: state, backend: backend,
                           options: ChatAppOptions(theme: loadedTheme, imageMode: imageMode, mouse: !noMouse,
                                                   latencyLogPath: latencyLog))
-        backend.perform(.loadModel(path: options.modelPath), inbox: app.inbox)
+        engine.perform(.loadModel(path: options.modelPath), inbox: app.inbox)
         let status = app.run()
         if status != 0 { throw ExitCode(status) }
     }

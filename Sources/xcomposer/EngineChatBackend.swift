@@ -10,7 +10,7 @@ import Tokenizers
 
 /// The chat screen's model side: loads GGUF models off the UI thread with progress, renders the
 /// conversation through the model's chat template and streams replies from the engine.
-final class EngineChatBackend: ChatBackend, Sendable {
+final class EngineChatBackend: Sendable {
     struct Settings: Sendable {
         var threads: Int
         var context: Int
@@ -46,7 +46,7 @@ final class EngineChatBackend: ChatBackend, Sendable {
             generate(messages, parameters: parameters, inbox: inbox)
         case .cancelGeneration:
             loaded.withLock { $0?.engine.cancel() }
-        case .quit:
+        case .quit, .save, .listSessions, .openSession, .export:
             break
         }
     }

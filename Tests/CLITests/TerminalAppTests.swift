@@ -11,7 +11,8 @@ struct TerminalAppTests {
     func start(_ session: TmuxSession, arguments: String = "") throws {
         try session.type("\(shellQuoted(binary)) \(arguments)")
         try session.press("Enter")
-        try session.waitFor(timeout: 60, "the model to load") { $0.contains("Ready") }
+        // The status line's right side shows the context once the model is loaded.
+        try session.waitFor(timeout: 60, "the model to load") { $0.contains("· ctx ") }
     }
 
     /// Quits with Ctrl-Q and checks the shell got its terminal back: the prompt returns and the
@@ -154,14 +155,68 @@ struct TerminalAppTests {
         try quitAndCheckShell(session)
     }
 
-    @Test func sigtermRestoresTheTerminal() throws {
+    /// Termination signals and crashes alike give the terminal back: the shell's prompt returns
+    /// and its line editing works. SIGSEGV stands for a crash in the engine (the crash handler
+    /// restores the terminal, then lets the signal kill the process).
+    @Test(arguments: ["TERM", "HUP", "SEGV"])
+    func signalsRestoreTheTerminal(signal: String) throws {
         let session = try TmuxSession(columns: 100, rows: 30)
-        try start(session, arguments: "--images symbols")
-        _ = try Process.run(URL(fileURLWithPath: "/usr/bin/pkill"), arguments: ["-TERM", "-f", "\(binary) --images symbols"]).waitUntilExit()
-        try session.waitFor(timeout: 10, "the shell prompt after SIGTERM") { $0.contains("PROMPT$") }
-        try session.type("echo term-$((1+2))")
+        let marker = "--theme dark --images symbols"
+        try start(session, arguments: marker)
+        try session.type("a draft")
+        _ = try Process.run(URL(fileURLWithPath: "/usr/bin/pkill"), arguments: ["-\(signal)", "-f", "\(binary) \(marker)"]).waitUntilExit()
+        try session.waitFor(timeout: 10, "the shell prompt after SIG\(signal)") { $0.contains("PROMPT$") }
+        try session.type("echo sig-$((1+2))")
         try session.press("Enter")
-        try session.waitFor(timeout: 10, "the shell to answer") { $0.contains("term-3") }
+        let screen = try session.waitFor(timeout: 10, "the shell to answer") { $0.contains("sig-3") }
+        #expect(screen.contains("echo sig-$((1+2))"), "typed characters are echoed again")
+    }
+}
+
+extension TerminalAppTests {
+    /// `kill -9` while the user types: the conversation and the draft, autosaved at most a second
+    /// behind, come back with `--resume last`.
+    @Test func aKilledAppLosesNothingAndResumes() throws {
+        let session = try TmuxSession(columns: 100, rows: 30)
+        let marker = "--theme light --images symbols"
+        try start(session, arguments: marker)
+        try session.type("/set max_tokens 24")
+        try session.press("Enter")
+        try session.type("Name three colours.")
+        try session.press("Enter")
+        try session.waitFor(timeout: 60, "the answer") { $0.contains("Ready") && $0.contains("You") && !$0.contains("Writing") }
+        try session.type("and a draft I have not sent")
+        // Autosave runs at most a second behind the last key.
+        usleep(1_800_000)
+        _ = try Process.run(URL(fileURLWithPath: "/usr/bin/pkill"), arguments: ["-KILL", "-f", "\(binary) \(marker)"]).waitUntilExit()
+        try session.waitFor(timeout: 10, "the shell after kill -9") { $0.contains("PROMPT$") }
+        // SIGKILL cannot be caught: give the terminal back by hand, as a user would with `reset`
+        // (Ctrl-J, because the raw terminal does not turn Enter into a new line).
+        try session.type("stty sane; printf '\\033[?1049l'; clear")
+        try session.press("C-j")
+        try start(session, arguments: "--resume last --images symbols")
+        let resumed = try session.waitFor(timeout: 10, "the resumed conversation") {
+            $0.contains("Name three colours.") && $0.contains("and a draft I have not sent")
+        }
+        #expect(resumed.contains("Resumed"))
+        try session.press("C-l")
+        try session.type("/sessions")
+        try session.press("Enter")
+        try session.waitFor(timeout: 10, "the list of sessions") { $0.contains("Saved conversations") && $0.contains("Name three colours.") }
+        // Export: Markdown with the conversation, and JSON.
+        let exports = session.home.appendingPathComponent("exports").path
+        try session.press("C-l")
+        try session.type("/export \(exports)")
+        try session.press("Enter")
+        try session.waitFor(timeout: 10, "the export") { $0.contains("Exported to") }
+        let files = try FileManager.default.contentsOfDirectory(atPath: exports)
+        let markdown = try #require(files.first { $0.hasSuffix(".md") })
+        let text = try String(contentsOfFile: exports + "/" + markdown, encoding: .utf8)
+        #expect(text.contains("## You") && text.contains("Name three colours."))
+        let json = try #require(files.first { $0.hasSuffix(".json") })
+        let parsed = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: exports + "/" + json)))
+        #expect((parsed as? [String: Any])?["entries"] != nil)
+        try quitAndCheckShell(session)
     }
 }
 
