@@ -59,11 +59,6 @@ final class EngineChatBackend: Sendable {
 
     private func load(path: String, inbox: EventInbox) {
         let generation = loadGeneration.add(1, ordering: .relaxed).newValue
-        let old = loaded.withLock { current -> Loaded? in
-            defer { current = nil }
-            return current
-        }
-        old?.engine.shutdown()
         let settings = self.settings
         let pool = self.pool
         DispatchQueue.global(qos: .userInitiated).async { [self] in
@@ -95,7 +90,12 @@ final class EngineChatBackend: Sendable {
                     engine.shutdown()
                     return
                 }
-                loaded.withLock { $0 = entry }
+                // The old model answers until the new one is ready; a load that fails keeps it.
+                let old = loaded.withLock { current -> Loaded? in
+                    defer { current = entry }
+                    return current
+                }
+                old?.engine.shutdown()
                 // The file name is what the user chose and recognises; `general.name` is often a
                 // training-run label.
                 let title = name.hasSuffix(".gguf") ? String(name.dropLast(5)) : name

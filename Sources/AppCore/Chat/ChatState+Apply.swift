@@ -24,11 +24,16 @@ extension ChatState {
             return []
         case let .modelReady(summary):
             model = summary
-            activity = .idle
+            if !activity.isBusy { activity = .idle }
             return []
         case let .modelFailed(message):
-            activity = .unavailable(message)
-            say(message, kind: .error)
+            if let model {
+                activity = .idle
+                say(message + " (still using \(model.name))", kind: .error)
+            } else {
+                activity = .unavailable(message)
+                say(message, kind: .error)
+            }
             post(message, .error)
             return []
         case let .resized(columns, rows):

@@ -89,7 +89,7 @@ extension ChatState {
             var effects: [ChatEffect] = []
             if activity.isBusy { effects.append(.cancelGeneration) }
             activity = .loading(fraction: 0, detail: "opening \(path.split(separator: "/").last ?? "")")
-            model = nil
+            // The current model stays until the new one has loaded.
             effects.append(.loadModel(path: path))
             return effects
         case .regenerate:

@@ -214,6 +214,19 @@ import Testing
         #expect(state.scrollFromBottom == 0)
     }
 
+    @Test func aModelThatFailsToLoadLeavesTheCurrentOne() {
+        let world = FakeWorld(files: ["/m/other.gguf"])
+        var state = ChatState.ready(world)
+        _ = state.type("/model /m/other.gguf")
+        #expect(state.press(.enter) == [.loadModel(path: "/m/other.gguf")])
+        _ = state.apply(.modelFailed("other.gguf: not a GGUF file"))
+        #expect(state.model?.name == "Tiny")
+        #expect(state.activity == .idle)
+        #expect(state.transcript.last?.text.contains("still using Tiny") == true)
+        _ = state.type("still works?")
+        #expect(generatedMessages(state.press(.enter)) == [.user("still works?")])
+    }
+
     @Test func loadingAndFailureShowInTheStatusLine() {
         var state = ChatState(environment: FakeWorld().environment)
         _ = state.apply(.modelLoading(fraction: 0.5, detail: "loading weights"))
