@@ -174,6 +174,33 @@ struct TerminalAppTests {
 }
 
 extension TerminalAppTests {
+    /// `--images sixel`: the picture goes to the terminal as a sixel image over the pane (tmux 3.3
+    /// cannot show sixels, so the test reads the bytes the app wrote, through `pipe-pane`).
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: samplePhoto)))
+    func sixelModeWritesTheImageAsSixels() throws {
+        let session = try TmuxSession(columns: 120, rows: 40)
+        let raw = session.home.appendingPathComponent("raw-output").path
+        try session.tmux(["pipe-pane", "-o", "-t", session.name, "cat >> \(shellQuoted(raw))"])
+        try start(session, arguments: "--images sixel")
+        try session.type("/image \(Self.samplePhoto)")
+        try session.press("Enter")
+        try session.waitFor(timeout: 10, "the image pane title") { $0.contains("chelsea.png 451x300") }
+        var bytes = Data()
+        for _ in 0..<100 {
+            bytes = (try? Data(contentsOf: URL(fileURLWithPath: raw))) ?? Data()
+            if bytes.range(of: Data("\u{1B}\\".utf8)) != nil, bytes.range(of: Data("\u{1B}P".utf8)) != nil { break }
+            usleep(100_000)
+        }
+        let start = try #require(bytes.range(of: Data("\u{1B}P".utf8)), "a sixel DCS was written")
+        let end = try #require(bytes.range(of: Data("\u{1B}\\".utf8), in: start.upperBound..<bytes.endIndex))
+        let body = bytes[start.upperBound..<end.lowerBound]
+        #expect(body.contains(UInt8(ascii: "q")) && body.contains(UInt8(ascii: "#")), "sixel data with colour registers")
+        #expect(body.count > 1000, "a real picture, not an empty image")
+        // The picture is placed with the cursor saved and restored around it.
+        #expect(bytes[..<start.lowerBound].range(of: Data("\u{1B}7".utf8)) != nil)
+        try quitAndCheckShell(session)
+    }
+
     /// `kill -9` while the user types: the conversation and the draft, autosaved at most a second
     /// behind, come back with `--resume last`.
     @Test func aKilledAppLosesNothingAndResumes() throws {
