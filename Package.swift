@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"], exclude: ["Fixtures"]),
         .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "ImageIO"]),
         .testTarget(name: "AppCoreTests", dependencies: ["AppCore", "Engine", "Tokenizers"]),
-        .testTarget(name: "ComposerTests", dependencies: ["Composer", "Engine"]),
+        .testTarget(name: "ComposerTests", dependencies: ["Composer", "Engine"], exclude: ["Fixtures"]),
         .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "AppCore"]),
         // Runs the built `xcomposer` binary (make test builds it first) as a user would, including
         // the terminal app inside tmux.

@@ -37,8 +37,12 @@ extension String {
         return String(scalars[first...last])
     }
 
-    /// The last `count` characters.
-    func lastCharacters(_ count: Int) -> String { String(suffix(max(0, count))) }
+    /// The last `count` Unicode scalars (Python's `s[-count:]` counts code points).
+    func lastCharacters(_ count: Int) -> String {
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: unicodeScalars.suffix(max(0, count)))
+        return String(view)
+    }
 }
 
 extension Unicode.Scalar {
