@@ -80,6 +80,14 @@ public struct ArticleContent: Sendable, Equatable {
         self.slots = slots
     }
 
+    /// The paragraph texts: the sections the prompts number (`<Seg i>` is `sections[i]`).
+    public var sections: [String] { paragraphs.map(\.text) }
+
+    /// The id of the paragraph at section index `index` (what a spot refers to), if there is one.
+    public func paragraphID(atSection index: Int) -> ParagraphID? {
+        paragraphs.indices.contains(index) ? paragraphs[index].id : nil
+    }
+
     /// The slots after paragraph `id`, in display order.
     public func slots(after id: ParagraphID) -> [ImageSlot] { slots.filter { $0.afterParagraph == id } }
 

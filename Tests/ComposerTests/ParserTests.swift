@@ -211,3 +211,30 @@ private struct ParserCases: Decodable {
         #expect(SelectionParser.instruct("99999999999999999999999 B").value == 1)
     }
 }
+
+@Suite struct ComposeParsersTests {
+    @Test func eachFamilyUsesItsOwnRules() {
+        let xc = ComposeParsers(family: .xcomposer)
+        let instruct = ComposeParsers(family: .instruct)
+        #expect(xc.spots("<Seg2> 3", sectionCount: 5, requested: nil).value == [2])
+        #expect(instruct.spots("<Seg2> 3", sectionCount: 5, requested: nil).value == [2])  // "Seg2" is glued to letters; "3" is index 2
+        #expect(instruct.spots("2, 4", sectionCount: 5, requested: nil).value == [1, 3])
+        #expect(xc.spots("2, 4", sectionCount: 5, requested: nil).value == [])
+        #expect(xc.caption("Caption: x\"", section: "s").value == "Caption: x")
+        #expect(instruct.caption("Caption: x\"", section: "s").value == "x")
+        #expect(xc.selection("The answer is B").value == 0)
+        #expect(instruct.selection("The answer is B").value == 1)
+        #expect(xc.article("1. a\n2. b").value == ["1. a", "2. b"])
+        #expect(instruct.article("1. a\n2. b").value == ["a", "b"])
+    }
+
+    @Test func sectionsMapSpotsToParagraphs() throws {
+        var article = Article()
+        try article.apply(.paragraphAppended(ParagraphID(5), "x"))
+        try article.apply(.paragraphAppended(ParagraphID(9), "y"))
+        #expect(article.content.sections == ["x", "y"])
+        #expect(article.content.paragraphID(atSection: 1) == ParagraphID(9))
+        #expect(article.content.paragraphID(atSection: 2) == nil)
+        #expect(article.content.paragraphID(atSection: -1) == nil)
+    }
+}
