@@ -35,6 +35,8 @@ let package = Package(
         .target(name: "ImageIO", dependencies: ["CJpegShim", "CPng"]),
         .target(name: "TerminalGraphics", dependencies: ["CChafa", "ImageIO"]),
         .target(name: "AppCore", dependencies: ["Engine", "Tokenizers"]),
+        // The article composer's pure core: prompts, answer parsing, the document model.
+        .target(name: "Composer", dependencies: ["Engine"]),
         .target(name: "CursesUI", dependencies: ["CNcursesw", "AppCore", "TerminalGraphics", "ImageIO"]),
         // Chat sessions saved in SQLite, listed, resumed and exported.
         .target(name: "SessionStore", dependencies: ["AppCore", .product(name: "GRDB", package: "GRDB.swift")]),
@@ -57,6 +59,7 @@ let package = Package(
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"], exclude: ["Fixtures"]),
         .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "ImageIO"]),
         .testTarget(name: "AppCoreTests", dependencies: ["AppCore", "Engine", "Tokenizers"]),
+        .testTarget(name: "ComposerTests", dependencies: ["Composer", "Engine"], exclude: ["Fixtures"]),
         .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "AppCore"]),
         // Runs the built `xcomposer` binary (make test builds it first) as a user would, including
         // the terminal app inside tmux.
