@@ -11,6 +11,10 @@ and user-defined `<TOKENS_UNUSED_*>` symbols. Then it writes expected.json with
   (every piece with its score and type, and the trainer and normalizer flags), and
 * `cases`: `SentencePieceProcessor.encode` ids (no BOS/EOS) and `decode` text for ~40 strings.
 
+It also writes reserved.model, a hand-made BPE model where merges could reach a control, byte
+or unused piece (SentencePiece never emits those from merges), with reserved.json holding
+sentencepiece's ids for the strings that probe it.
+
 Run it in a throwaway venv:
     python3 -m venv /tmp/venv-spm && /tmp/venv-spm/bin/pip install sentencepiece protobuf
     /tmp/venv-spm/bin/python scripts/make_spm_fixture.py
@@ -164,6 +168,51 @@ def main():
     }
     with open(os.path.join(FIXTURES, "expected.json"), "w", encoding="utf-8") as out:
         out.write(layout(expected))
+    write_reserved()
+
+
+RESERVED_CASES = ["<s>", "</s>", "x<s>y", "<0x41>", "aba", "ba", "ab", "<unk>", "a<TOKENS_UNUSED_0>b"]
+
+
+def reserved_model():
+    """A BPE model whose merges lead to `<s>` (control), `<0x41>` (byte) and `ba` (unused)."""
+    proto = model_pb2.ModelProto()
+
+    def add(text, score, kind):
+        piece = proto.pieces.add()
+        piece.piece, piece.score, piece.type = text, score, kind
+
+    normal, unknown, control, user, unused, byte = 1, 2, 3, 4, 5, 6
+    add("<unk>", 0, unknown)
+    add("<s>", 0, control)
+    add("</s>", 0, control)
+    add("<TOKENS_UNUSED_0>", 0, user)
+    for value in range(256):
+        add(f"<0x{value:02X}>", 0, byte)
+    for text, score in [("<", -1), ("s", -1), (">", -1), ("a", -1), ("b", -1), ("x", -1), ("y", -1),
+                        ("/", -1), ("0", -1), ("1", -1), ("4", -1), ("<s", -2), ("s>", -3), ("ab", -4),
+                        ("<0", -5), ("<0x", -6), ("<0x4", -7), ("<0x41", -8)]:
+        add(text, score, normal)
+    add("ba", -1.5, unused)
+    trainer = proto.trainer_spec
+    trainer.model_type, trainer.byte_fallback, trainer.vocab_size = 2, True, len(proto.pieces)
+    normalizer = proto.normalizer_spec
+    normalizer.name, normalizer.add_dummy_prefix, normalizer.remove_extra_whitespaces = "identity", False, False
+    return proto.SerializeToString()
+
+
+def write_reserved():
+    data = reserved_model()
+    with open(os.path.join(FIXTURES, "reserved.model"), "wb") as out:
+        out.write(data)
+    processor = spm.SentencePieceProcessor(model_proto=data)
+    cases = []
+    for text in RESERVED_CASES:
+        ids = processor.encode(text)
+        cases.append({"text": text, "ids": ids, "pieces": [processor.id_to_piece(i) for i in ids],
+                      "decoded": processor.decode(ids)})
+    with open(os.path.join(FIXTURES, "reserved.json"), "w", encoding="utf-8") as out:
+        out.write("[\n" + ",\n".join(" " + compact(c) for c in cases) + "\n]\n")
 
 
 def compact(value):
