@@ -51,7 +51,7 @@ let package = Package(
 
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "CKernels"]),
         .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles", "Tensors"]),
-        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "ModelFiles"]),
+        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "ModelFiles"], exclude: ["Fixtures"]),
         .testTarget(name: "LanguageModelsTests",
                     dependencies: ["LanguageModels", "ModelFiles", "Tokenizers", "Tensors"],
                     exclude: ["Fixtures"]),
