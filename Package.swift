@@ -40,11 +40,14 @@ let package = Package(
         .target(name: "CursesUI", dependencies: ["CNcursesw", "AppCore", "TerminalGraphics", "ImageIO"]),
         // Chat sessions saved in SQLite, listed, resumed and exported.
         .target(name: "SessionStore", dependencies: ["AppCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The user's own photos, indexed in SQLite with captions, retrieved by caption (BM25).
+        .target(name: "ImageLibrary", dependencies: ["ImageIO", .product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(
             name: "xcomposer",
             dependencies: [
                 "Engine", "LanguageModels", "ModelFiles", "Tokenizers", "Tensors",
                 "AppCore", "CursesUI", "ImageIO", "TerminalGraphics", "SessionStore",
+                "ImageLibrary",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -61,6 +64,7 @@ let package = Package(
         .testTarget(name: "AppCoreTests", dependencies: ["AppCore", "Engine", "Tokenizers"]),
         .testTarget(name: "ComposerTests", dependencies: ["Composer", "Engine"], exclude: ["Fixtures"]),
         .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "AppCore"]),
+        .testTarget(name: "ImageLibraryTests", dependencies: ["ImageLibrary", "ImageIO"]),
         // Runs the built `xcomposer` binary (make test builds it first) as a user would, including
         // the terminal app inside tmux.
         .testTarget(name: "CLITests", dependencies: ["ModelFiles", "Tensors", "LanguageModels", "ImageIO"]),
