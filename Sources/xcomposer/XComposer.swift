@@ -5,7 +5,7 @@ struct XComposer: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "xcomposer",
         abstract: "Chat about images and compose illustrated articles with a local model.",
-        subcommands: [ChatCommand.self, GenerateCommand.self, BenchCommand.self, LogitsCommand.self],
+        subcommands: [ChatCommand.self, GenerateCommand.self, BenchCommand.self, LogitsCommand.self, LibraryCommand.self],
         defaultSubcommand: ChatCommand.self
     )
 }
