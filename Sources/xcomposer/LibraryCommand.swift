@@ -82,7 +82,7 @@ struct LibrarySearchCommand: ParsableCommand {
     @Argument(help: "The caption to illustrate.")
     var caption: String
 
-    @Option(name: .short, help: "How many results.")
+    @Option(name: .customShort("n"), help: "How many results.")
     var count = 4
 
     @OptionGroup var database: LibraryDatabaseOption
