@@ -47,7 +47,7 @@ let package = Package(
             dependencies: [
                 "Engine", "LanguageModels", "ModelFiles", "Tokenizers", "Tensors",
                 "AppCore", "CursesUI", "ImageIO", "TerminalGraphics", "SessionStore",
-                "ImageLibrary",
+                "ImageLibrary", "Composer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -67,6 +67,6 @@ let package = Package(
         .testTarget(name: "ImageLibraryTests", dependencies: ["ImageLibrary", "ImageIO"]),
         // Runs the built `xcomposer` binary (make test builds it first) as a user would, including
         // the terminal app inside tmux.
-        .testTarget(name: "CLITests", dependencies: ["ModelFiles", "Tensors", "LanguageModels", "ImageIO"]),
+        .testTarget(name: "CLITests", dependencies: ["ModelFiles", "Tensors", "LanguageModels", "ImageIO", "Composer"]),
     ]
 )

@@ -1,0 +1,75 @@
+import Composer
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+
+/// The sample library `make run` installs.
+let sampleLibraryFolder = TmuxSession.cacheHome + "/xcomposer/sample-library"
+
+/// `xcomposer compose` with the real default model and the sample library.
+@Suite(.serialized, .enabled(if: BinaryRunner.available && BinaryRunner.defaultModelPresent
+                                 && FileManager.default.fileExists(atPath: sampleLibraryFolder + "/captions.json")))
+struct ComposeCommandTests {
+    static let sampleLibrary = sampleLibraryFolder
+
+    @Test func composesAnIllustratedArticleFromTheSampleLibrary() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("xc-compose-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("article.md").path
+        let result = try BinaryRunner.run(["compose", "--title", "A quiet morning with coffee and a cat",
+                                           "--library", Self.sampleLibrary, "--out", out, "--images", "2",
+                                           "--paragraphs", "4", "--seed", "7", "--verbose",
+                                           "--db", folder.appendingPathComponent("library.sqlite").path], timeout: 300)
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        // Every step's raw model output is in the log.
+        for step in ["raw article output", "raw spotting output", "raw caption 1 output", "raw caption 2 output"] {
+            #expect(result.stderr.contains(step), "missing \(step)")
+        }
+        // The Markdown parses back into the article: at least three paragraphs, two pictures.
+        let markdown = try String(contentsOfFile: out, encoding: .utf8)
+        let article = ArticleMarkdown.parse(markdown)
+        #expect(article.title == "A quiet morning with coffee and a cat")
+        #expect(article.paragraphs.filter { !$0.text.isEmpty }.count >= 3)
+        let images = article.slots.compactMap(\.chosen?.path)
+        #expect(images.count >= 2)
+        #expect(Set(images).count == images.count, "no picture is used twice")
+        for image in images {
+            let file = folder.appendingPathComponent(image).path
+            #expect(FileManager.default.fileExists(atPath: file), "\(image) was copied beside the article")
+            let name = String(image.split(separator: "/").last ?? "").split(separator: "-", maxSplits: 1).last.map(String.init) ?? ""
+            #expect(FileManager.default.fileExists(atPath: Self.sampleLibrary + "/" + name), "\(name) comes from the library")
+        }
+        // The HTML is one well-formed document with the pictures inside it.
+        let htmlURL = folder.appendingPathComponent("article.html")
+        let parser = XMLParser(contentsOf: htmlURL)
+        let collector = ImageSourceCollector()
+        parser?.delegate = collector
+        #expect(parser?.parse() == true, "HTML is well-formed: \(String(describing: parser?.parserError))")
+        #expect(collector.sources.count == images.count)
+        #expect(collector.sources.allSatisfy { $0.hasPrefix("data:image/") })
+        #expect(collector.paragraphs >= 3)
+    }
+
+    @Test func aMissingLibraryIsOneLine() throws {
+        let result = try BinaryRunner.run(["compose", "--title", "x", "--library", "/nonexistent/photos", "--out", "/tmp/never.md"])
+        #expect(result.status == 1)
+        #expect(result.stderr.split(separator: "\n").count == 1)
+        #expect(result.stderr.contains("/nonexistent/photos"))
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/never.md"))
+    }
+}
+
+/// Collects the `src` of every `img` and counts paragraphs while an XML parser reads the page.
+final class ImageSourceCollector: NSObject, XMLParserDelegate {
+    var sources: [String] = []
+    var paragraphs = 0
+
+    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+                qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
+        if elementName == "img", let source = attributeDict["src"] { sources.append(source) }
+        if elementName == "p" { paragraphs += 1 }
+    }
+}
