@@ -21,7 +21,11 @@ public enum CaptionParser {
             let before = line
             line = line.replacingAll("**", with: "").trimmed()
             let lower = line.lowercased()
-            for prefix in ["image caption:", "caption:", "image:", "answer:"] where lower.hasPrefix(prefix) {
+            // Small models often describe the caption instead of giving it ("The image shows …").
+            for prefix in ["image caption:", "caption:", "image:", "answer:",
+                           "the image that follows is a description of", "the image that follows shows",
+                           "the image is a description of", "the image shows", "the image is", "this image shows",
+                           "an image of", "a picture of"] where lower.hasPrefix(prefix) {
                 line = String(line.unicodeScalars.dropFirst(prefix.unicodeScalars.count)).trimmed()
                 break
             }

@@ -162,6 +162,11 @@ private struct ParserCases: Decodable {
         #expect(CaptionParser.instruct("\n\n**Image caption:** “Waves on rocks”", section: section).value == "Waves on rocks")
         #expect(CaptionParser.instruct("\"Unterminated quote", section: section).value == "Unterminated quote")
         #expect(CaptionParser.instruct("  灯塔与海  ", section: section).value == "灯塔与海")
+        // Real SmolLM2 answers describe the caption before giving it.
+        #expect(CaptionParser.instruct("The image that follows is a description of a cat lying on towels.", section: section).value
+                == "a cat lying on towels.")
+        #expect(CaptionParser.instruct("The image shows a lighthouse", section: section).value == "a lighthouse")
+        #expect(CaptionParser.instruct("The imagery of dawn", section: section).value == "The imagery of dawn")
     }
 
     @Test func instructCapsLongCaptions() {
