@@ -39,9 +39,10 @@ let package = Package(
         .target(name: "Composer", dependencies: ["Engine"]),
         .target(name: "CursesUI", dependencies: ["CNcursesw", "AppCore", "TerminalGraphics", "ImageIO"]),
         // Chat sessions saved in SQLite, listed, resumed and exported.
-        .target(name: "SessionStore", dependencies: ["AppCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "LocalStorage"),
+        .target(name: "SessionStore", dependencies: ["AppCore", "LocalStorage", .product(name: "GRDB", package: "GRDB.swift")]),
         // The user's own photos, indexed in SQLite with captions, retrieved by caption (BM25).
-        .target(name: "ImageLibrary", dependencies: ["ImageIO", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "ImageLibrary", dependencies: ["ImageIO", "LocalStorage", .product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(
             name: "xcomposer",
             dependencies: [

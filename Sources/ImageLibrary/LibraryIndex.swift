@@ -1,5 +1,6 @@
 import GRDB
 import Glibc
+import LocalStorage
 
 /// The user's own photos, indexed in one SQLite file (WAL mode): path, size, modification
 /// time, content hash, upright size, a thumbnail and a caption per image, ready to be
@@ -17,32 +18,21 @@ public final class LibraryIndex: Sendable {
         self.pool = pool
     }
 
-    /// `$XDG_DATA_HOME/xcomposer/library.sqlite`, or `~/.local/share/xcomposer/library.sqlite`
-    /// when XDG_DATA_HOME is unset, empty or relative (which the XDG spec says to ignore).
-    public static func defaultPath() -> String {
-        defaultPath(environment: { name in getenv(name).map { String(cString: $0) } })
-    }
+    /// `$XDG_DATA_HOME/xcomposer/library.sqlite` (see `DataFolder`).
+    public static func defaultPath() -> String { DataFolder.path(of: "library.sqlite") }
 
     /// `defaultPath()` with the environment given, for tests.
     static func defaultPath(environment: (String) -> String?) -> String {
-        if let data = environment("XDG_DATA_HOME"), data.hasPrefix("/") {
-            return "\(data)/xcomposer/library.sqlite"
-        }
-        let home = environment("HOME").flatMap { $0.isEmpty ? nil : $0 } ?? homeFromPasswd() ?? "."
-        return "\(home)/.local/share/xcomposer/library.sqlite"
-    }
-
-    private static func homeFromPasswd() -> String? {
-        guard let entry = getpwuid(getuid()), let dir = entry.pointee.pw_dir else { return nil }
-        return String(cString: dir)
+        DataFolder.path(of: "library.sqlite", environment: environment)
     }
 
     /// Opens (creating if needed) the index at `path`, creating its parent folders, and brings
     /// its schema up to date. A file that is not an SQLite database gives an error naming `path`.
     public static func open(path: String) throws(LibraryError) -> LibraryIndex {
-        let folder = PathParts.parentFolder(of: path)
-        if let failure = makeDirectories(folder) {
-            throw LibraryError(path: path, problem: "cannot create folder \(failure.path): \(failure.problem)")
+        do {
+            try FolderPaths.makeDirectories(FolderPaths.parentFolder(of: path))
+        } catch {
+            throw LibraryError(path: path, problem: "cannot create folder \(error.path): \(error.reason)")
         }
         var configuration = Configuration()
         configuration.label = "LibraryIndex"
@@ -54,20 +44,6 @@ public final class LibraryIndex: Sendable {
             throw databaseError(error, path: path)
         }
         return LibraryIndex(path: path, pool: pool)
-    }
-
-    /// `mkdir -p`; the failure, if any.
-    private static func makeDirectories(_ folder: String) -> LibraryError? {
-        if folder.isEmpty { return nil }
-        if case .success(let status) = FileSystem.status(folder) {
-            return status.isDirectory ? nil : LibraryError(path: folder, problem: "a file is in the way")
-        }
-        let parent = PathParts.parentFolder(of: folder)
-        if parent != folder, let failure = makeDirectories(parent) { return failure }
-        if mkdir(folder, 0o755) != 0 && errno != EEXIST {
-            return LibraryError(path: folder, problem: FileSystem.errnoText())
-        }
-        return nil
     }
 
     /// Every indexed image, by path.

@@ -1,4 +1,5 @@
 import Glibc
+import LocalStorage
 
 /// The few file operations the store and the exporter need, on Glibc (no Foundation in library
 /// code). Each failure carries the errno text, for one-line messages.
@@ -10,40 +11,18 @@ enum PosixFiles {
     }
 
     /// The text for `errno`, e.g. "No such file or directory".
-    static func errnoText(_ code: Int32 = errno) -> String {
-        guard let text = strerror(code) else { return "error \(code)" }
-        return String(cString: text)
-    }
+    static func errnoText(_ code: Int32 = errno) -> String { FolderPaths.errnoText(code) }
 
-    /// The folder holding `path` ("." for a bare name, "/" for a file at the root).
-    static func parentFolder(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        let parent = path[..<slash]
-        return parent.isEmpty ? "/" : String(parent)
-    }
+    static func parentFolder(of path: String) -> String { FolderPaths.parentFolder(of: path) }
+    static func lastComponent(of path: String) -> String { FolderPaths.lastComponent(of: path) }
+    static func isDirectory(_ path: String) -> Bool { FolderPaths.isDirectory(path) }
 
-    /// The last path component.
-    static func lastComponent(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return path }
-        return String(path[path.index(after: slash)...])
-    }
-
-    static func isDirectory(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
-    }
-
-    /// `mkdir -p`: creates `path` and any missing parents.
+    /// `mkdir -p`.
     static func makeDirectories(_ path: String) throws(Failure) {
-        if path.isEmpty || isDirectory(path) { return }
-        let parent = parentFolder(of: path)
-        if parent != path, !parent.isEmpty { try makeDirectories(parent) }
-        if mkdir(path, 0o755) != 0 {
-            let code = errno
-            // Another process may have made it meanwhile.
-            if code == EEXIST, isDirectory(path) { return }
-            if code == EEXIST { throw Failure(path: path, reason: "a file is in the way") }
-            throw Failure(path: path, reason: errnoText(code))
+        do {
+            try FolderPaths.makeDirectories(path)
+        } catch {
+            throw Failure(path: error.path, reason: error.reason)
         }
     }
 

@@ -1,6 +1,7 @@
 import AppCore
 import GRDB
 import Glibc
+import LocalStorage
 
 /// Chat sessions in one SQLite file (WAL mode): saved whole after every change (autosave),
 /// listed newest first, loaded to resume, deleted.
@@ -17,33 +18,21 @@ public final class SessionStore: Sendable {
         self.pool = pool
     }
 
-    /// `$XDG_DATA_HOME/xcomposer/xcomposer.sqlite`, or `~/.local/share/xcomposer/xcomposer.sqlite`
-    /// when XDG_DATA_HOME is unset, empty or relative (which the XDG spec says to ignore).
-    public static func defaultPath() -> String {
-        defaultPath(environment: { name in getenv(name).map { String(cString: $0) } })
-    }
+    /// `$XDG_DATA_HOME/xcomposer/xcomposer.sqlite` (see `DataFolder`).
+    public static func defaultPath() -> String { DataFolder.path(of: "xcomposer.sqlite") }
 
     /// `defaultPath()` with the environment given, for tests.
     static func defaultPath(environment: (String) -> String?) -> String {
-        if let data = environment("XDG_DATA_HOME"), data.hasPrefix("/") {
-            return "\(data)/xcomposer/xcomposer.sqlite"
-        }
-        let home = environment("HOME").flatMap { $0.isEmpty ? nil : $0 } ?? homeFromPasswd() ?? "."
-        return "\(home)/.local/share/xcomposer/xcomposer.sqlite"
-    }
-
-    private static func homeFromPasswd() -> String? {
-        guard let entry = getpwuid(getuid()), let dir = entry.pointee.pw_dir else { return nil }
-        return String(cString: dir)
+        DataFolder.path(of: "xcomposer.sqlite", environment: environment)
     }
 
     /// Opens (creating if needed) the database at `path`, creating its parent folders, and brings
     /// its schema up to date. A file that is not an SQLite database, or a folder that cannot be
     /// made, gives an error naming `path`.
     public static func open(path: String) throws(SessionStoreError) -> SessionStore {
-        let folder = PosixFiles.parentFolder(of: path)
+        let folder = FolderPaths.parentFolder(of: path)
         do {
-            try PosixFiles.makeDirectories(folder)
+            try FolderPaths.makeDirectories(folder)
         } catch {
             throw SessionStoreError(path: path, problem: "cannot create folder \(error.path): \(error.reason)")
         }
