@@ -4,6 +4,7 @@ import ModelFiles
 import Tensors
 import Testing
 
+extension BinaryTests {
 /// Bad input to the command line: one line on stderr naming the file or input and the problem,
 /// exit status 1, no crash.
 @Suite(.enabled(if: BinaryRunner.available, "build the binary first (`make test` does)"))
@@ -111,6 +112,7 @@ struct BadInputTests {
         let path = try write(Array("caf".utf8) + [0xE9] + Array(" au lait".utf8), name: "latin1.txt")
         expectOneLineFailure(try BinaryRunner.run(["generate", "--prompt-file", path]), mentions: ["latin1.txt", "UTF-8"])
     }
+}
 }
 
 extension BinaryRunner {

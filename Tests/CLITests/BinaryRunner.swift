@@ -1,5 +1,10 @@
 import Foundation
 import LanguageModels
+import Testing
+
+/// Every test that runs the built binary, one at a time: each blocks its thread while the binary
+/// runs, and on 2 cores two at once would starve the asynchronous tests of the other targets.
+@Suite(.serialized) enum BinaryTests {}
 
 /// Runs the built `xcomposer` binary the way a user or a script would.
 enum BinaryRunner {

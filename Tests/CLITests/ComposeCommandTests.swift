@@ -8,6 +8,7 @@ import Testing
 /// The sample library `make run` installs.
 let sampleLibraryFolder = TmuxSession.cacheHome + "/xcomposer/sample-library"
 
+extension BinaryTests {
 /// `xcomposer compose` with the real default model and the sample library.
 @Suite(.serialized, .enabled(if: BinaryRunner.available && BinaryRunner.defaultModelPresent
                                  && FileManager.default.fileExists(atPath: sampleLibraryFolder + "/captions.json")))
@@ -60,6 +61,7 @@ struct ComposeCommandTests {
         #expect(result.stderr.contains("/nonexistent/photos"))
         #expect(!FileManager.default.fileExists(atPath: "/tmp/never.md"))
     }
+}
 }
 
 /// Collects the `src` of every `img` and counts paragraphs while an XML parser reads the page.

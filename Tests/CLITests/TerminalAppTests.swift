@@ -2,6 +2,7 @@ import Foundation
 import ImageIO
 import Testing
 
+extension BinaryTests {
 /// The terminal app as a person uses it: the real release binary with the real default model,
 /// inside tmux, typed at with send-keys and read back with capture-pane.
 @Suite(.serialized, .enabled(if: BinaryRunner.available && BinaryRunner.defaultModelPresent && TmuxSession.available))
@@ -172,8 +173,9 @@ struct TerminalAppTests {
         #expect(screen.contains("echo sig-$((1+2))"), "typed characters are echoed again")
     }
 }
+}
 
-extension TerminalAppTests {
+extension BinaryTests.TerminalAppTests {
     /// `--images sixel`: the picture goes to the terminal as a sixel image over the pane (tmux 3.3
     /// cannot show sixels, so the test reads the bytes the app wrote, through `pipe-pane`).
     @Test(.enabled(if: FileManager.default.fileExists(atPath: samplePhoto)))
