@@ -56,31 +56,21 @@ struct ComposeCommand: AsyncParsableCommand {
     func run() async throws {
         let started = ProcessStats.now
         let pictures = try indexLibrary()
-        let file: GGUFFile
-        let tokenizer: VocabularyTokenizer
-        do {
-            file = try ModelLoader.open(path: options.modelPath)
-            tokenizer = try TokenizerVocabulary(metadata: file.metadata).makeTokenizer()
-        } catch let error as ModelLoadError {
-            throw fail(error.description)
-        } catch {
-            throw fail("\(ModelLoader.displayName(options.modelPath)): \(error)")
-        }
+        let opened: OpenedModel
+        do { opened = try OpenedModel.open(path: options.modelPath) } catch { throw fail(error.message) }
+        let (file, tokenizer) = (opened.file, opened.tokenizer)
         guard let template = ChatTemplate.detect(fromJinja: file.metadata.string("tokenizer.chat_template")) else {
             throw fail("\(ModelLoader.displayName(options.modelPath)): its chat template is not one this program knows")
         }
-        let pool = ComputePool(threadCount: options.threads)
-        let model: ModelBox
+        let engine: Engine
         let contextLength: Int
         do {
-            let llama = try LlamaModel(file: file, contextLength: options.requestedContext, sequenceSlots: 1,
-                                       pool: pool, numerics: options.numerics)
-            contextLength = llama.contextLength
-            model = ModelBox(llama)
+            (engine, contextLength) = try opened.startEngine(contextLength: options.requestedContext, sequenceSlots: 1,
+                                                             pool: ComputePool(threadCount: options.threads),
+                                                             numerics: options.numerics)
         } catch {
-            throw fail(error.description)
+            throw fail(error.message)
         }
-        let engine = Engine(tokenizer: tokenizer) { model.take() }
         defer { engine.shutdown() }
         let cancelOnInterrupt = InterruptHandler { engine.cancelAll() }
         defer { cancelOnInterrupt.remove() }

@@ -65,13 +65,8 @@ final class EngineChatBackend: Sendable {
             let name = ModelLoader.displayName(path)
             do {
                 inbox.post(.modelLoading(fraction: 0, detail: "reading \(name)"))
-                let file = try ModelLoader.open(path: path)
-                let tokenizer: VocabularyTokenizer
-                do {
-                    tokenizer = try TokenizerVocabulary(metadata: file.metadata).makeTokenizer()
-                } catch {
-                    throw LoadFailure("\(name): \(error)")
-                }
+                let opened = try OpenedModel.open(path: path)
+                let (file, tokenizer) = (opened.file, opened.tokenizer)
                 guard let template = settings.templateOverride
                         ?? ChatTemplate.detect(fromJinja: file.metadata.string("tokenizer.chat_template")) else {
                     throw LoadFailure("\(name): its chat template is not one this program knows; choose one with --template")
@@ -79,11 +74,8 @@ final class EngineChatBackend: Sendable {
                 Self.prefault(file) { fraction in
                     inbox.post(.modelLoading(fraction: 0.05 + 0.9 * fraction, detail: "loading weights of \(name)"))
                 }
-                let llama = try LlamaModel(file: file, contextLength: settings.context,
-                                           sequenceSlots: 1, pool: pool, numerics: settings.numerics)
-                let contextLength = llama.contextLength
-                let model = ModelBox(llama)
-                let engine = Engine(tokenizer: tokenizer) { model.take() }
+                let (engine, contextLength) = try opened.startEngine(contextLength: settings.context, sequenceSlots: 1,
+                                                                     pool: pool, numerics: settings.numerics)
                 let entry = Loaded(engine: engine, tokenizer: tokenizer, template: template,
                                    metadata: file.metadata, contextLength: contextLength)
                 guard loadGeneration.load(ordering: .relaxed) == generation else {

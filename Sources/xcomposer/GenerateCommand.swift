@@ -36,32 +36,22 @@ struct GenerateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let promptText = try readPrompt()
-        let tokenizer: VocabularyTokenizer
-        let file: GGUFFile
-        do {
-            file = try ModelLoader.open(path: options.modelPath)
-            tokenizer = try TokenizerVocabulary(metadata: file.metadata).makeTokenizer()
-        } catch let error as ModelLoadError {
-            throw fail(error.description)
-        } catch let error as TokenizerError {
-            throw fail("\(ModelLoader.displayName(options.modelPath)): \(error)")
-        }
+        let opened: OpenedModel
+        do { opened = try OpenedModel.open(path: options.modelPath) } catch { throw fail(error.message) }
+        let (file, tokenizer) = (opened.file, opened.tokenizer)
         let promptTokens = try encodePrompt(promptText, tokenizer: tokenizer, metadata: file.metadata)
 
         var parameters = try sampling.parameters()
         if chat, let chatTemplate = try resolveTemplate(metadata: file.metadata) {
             parameters.stopStrings += chatTemplate.stopStrings
         }
-        let pool = ComputePool(threadCount: options.threads)
-        let model: ModelBox
+        let engine: Engine
         do {
-            model = ModelBox(try LlamaModel(file: file, contextLength: options.requestedContext,
-                                            sequenceSlots: max(1, parameters.numBeams), pool: pool,
-                                            numerics: options.numerics))
+            engine = try opened.startEngine(contextLength: options.requestedContext, sequenceSlots: max(1, parameters.numBeams),
+                                            pool: ComputePool(threadCount: options.threads), numerics: options.numerics).engine
         } catch {
-            throw fail(error.description)
+            throw fail(error.message)
         }
-        let engine = Engine(tokenizer: tokenizer) { model.take() }
         let cancelOnInterrupt = InterruptHandler { engine.cancel() }
         defer { cancelOnInterrupt.remove() }
 
