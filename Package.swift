@@ -48,7 +48,7 @@ let package = Package(
             dependencies: [
                 "Engine", "LanguageModels", "ModelFiles", "Tokenizers", "Tensors",
                 "AppCore", "CursesUI", "ImageIO", "TerminalGraphics", "SessionStore",
-                "ImageLibrary", "Composer",
+                "ImageLibrary", "Composer", "LocalStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,3 +1,5 @@
+import LocalStorage
+
 /// A failure of the image library, told in one line that names the file or folder,
 /// e.g. "/home/me/Photos: no such folder".
 public struct LibraryError: Error, CustomStringConvertible, Sendable, Equatable {
@@ -11,10 +13,5 @@ public struct LibraryError: Error, CustomStringConvertible, Sendable, Equatable 
         self.problem = problem
     }
 
-    public var description: String { "\(Self.oneLine(path)): \(Self.oneLine(problem))" }
-
-    /// Messages from SQLite, decoders or the system may span lines; the user sees one.
-    static func oneLine(_ text: String) -> String {
-        text.split(whereSeparator: { $0.isNewline }).joined(separator: " ")
-    }
+    public var description: String { "\(singleLine(path)): \(singleLine(problem))" }
 }

@@ -1,4 +1,5 @@
 import AppCore
+import LocalStorage
 
 /// A session as text to keep or share: a readable Markdown transcript and a JSON document.
 /// Pure string building; `SessionExporter` writes the files.
@@ -64,7 +65,7 @@ public enum SessionExport {
             switch EntryCoding.persisted(entry.completion) {
             case .stopped: blocks.append("*(stopped)*")
             case .failed(let message):
-                let reason = oneLine(message)
+                let reason = singleLine(message)
                 blocks.append(reason.allSatisfy(\.isWhitespace) ? "*(failed)*" : "*(failed: \(reason))*")
             case .finished, .streaming: break
             }
@@ -145,12 +146,8 @@ public enum SessionExport {
 
     /// Heading text: one line, not blank.
     static func heading(_ text: String, fallback: String) -> String {
-        let line = oneLine(text)
+        let line = singleLine(text)
         return line.allSatisfy(\.isWhitespace) ? fallback : line
-    }
-
-    static func oneLine(_ text: String) -> String {
-        text.split(whereSeparator: \.isNewline).joined(separator: " ")
     }
 
     static func trimmedTrailing(_ text: String) -> String {

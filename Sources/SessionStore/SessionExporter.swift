@@ -1,3 +1,5 @@
+import LocalStorage
+
 /// Writes a session's export to disk: `baseName.md`, `baseName.json` and, when the chat has
 /// images, `baseName-images/` with copies of them. Every file is written atomically (temporary
 /// file in the same folder, fsync, rename), so an interrupted export never leaves half a file.
@@ -21,21 +23,21 @@ public enum SessionExporter {
         let jsonPath = "\(folder)/\(baseName).json"
         let imagesFolderName = "\(baseName)-images"
         do {
-            try PosixFiles.makeDirectories(folder)
+            try FolderPaths.makeDirectories(folder)
             var missing: Set<String> = []
             let images = SessionExport.exportedImages(snapshot)
             if !images.isEmpty {
                 let imagesFolder = "\(folder)/\(imagesFolderName)"
-                try PosixFiles.makeDirectories(imagesFolder)
+                try FolderPaths.makeDirectories(imagesFolder)
                 for image in images {
-                    let result = try PosixFiles.copyFile(
+                    let result = try AtomicFiles.copyFile(
                         from: image.source, to: "\(imagesFolder)/\(image.exportedName)")
                     if case .sourceUnreadable = result { missing.insert(image.source) }
                 }
             }
             let markdown = SessionExport.markdown(snapshot, imagesFolder: imagesFolderName, missingImages: missing)
-            try PosixFiles.writeText(markdown.markdown, to: markdownPath)
-            try PosixFiles.writeText(SessionExport.json(snapshot), to: jsonPath)
+            try AtomicFiles.writeText(markdown.markdown, to: markdownPath)
+            try AtomicFiles.writeText(SessionExport.json(snapshot), to: jsonPath)
         } catch {
             throw SessionExportError(path: error.path, problem: error.reason)
         }

@@ -1,3 +1,5 @@
+import LocalStorage
+
 /// A failure of the session database, told in one line that names the database file,
 /// e.g. "/home/me/.local/share/xcomposer/xcomposer.sqlite: file is not a database".
 public struct SessionStoreError: Error, CustomStringConvertible, Sendable, Equatable {
@@ -11,10 +13,5 @@ public struct SessionStoreError: Error, CustomStringConvertible, Sendable, Equat
         self.problem = problem
     }
 
-    public var description: String { "\(path): \(Self.oneLine(problem))" }
-
-    /// Messages from SQLite or the system may span lines; the user sees one.
-    static func oneLine(_ text: String) -> String {
-        text.split(whereSeparator: { $0.isNewline }).joined(separator: " ")
-    }
+    public var description: String { "\(path): \(singleLine(problem))" }
 }

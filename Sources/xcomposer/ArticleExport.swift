@@ -1,9 +1,9 @@
 import Composer
-import Glibc
+import LocalStorage
 
 /// Writes a composed article: Markdown with its pictures copied into an assets folder beside it,
-/// and one self-contained HTML file with the pictures embedded. Each file is written to a
-/// temporary name and renamed, so a reader never sees half a file.
+/// and one self-contained HTML file with the pictures embedded, each file atomically
+/// (`AtomicFiles`), so a reader never sees half a file.
 enum ArticleExport {
     struct Written {
         var markdown: String
@@ -11,7 +11,7 @@ enum ArticleExport {
         var assets: [String]
     }
 
-    static func write(_ content: ArticleContent, markdownPath: String) throws -> Written {
+    static func write(_ content: ArticleContent, markdownPath: String) throws(FolderPaths.Failure) -> Written {
         let base = markdownPath.hasSuffix(".md") ? String(markdownPath.dropLast(3)) : markdownPath
         let assetsFolder = base + "-assets"
         let assetsName = assetsFolder.split(separator: "/").last.map(String.init) ?? assetsFolder
@@ -20,19 +20,19 @@ enum ArticleExport {
         var images: [String: [UInt8]] = [:]
         for index in exported.slots.indices {
             guard let chosen = exported.slots[index].chosen, let chosenIndex = exported.slots[index].chosenIndex else { continue }
-            let bytes = try AtomicFile.read(chosen.path)
+            let bytes = try AtomicFiles.readAll(chosen.path)
             let name = "\(assets.count + 1)-" + (chosen.path.split(separator: "/").last.map(String.init) ?? "image")
-            if assets.isEmpty { try AtomicFile.makeDirectory(assetsFolder) }
-            try AtomicFile.write(bytes, to: assetsFolder + "/" + name)
+            if assets.isEmpty { try FolderPaths.makeDirectories(assetsFolder) }
+            try AtomicFiles.writeBytes(bytes, to: assetsFolder + "/" + name)
             assets.append(assetsFolder + "/" + name)
             let relative = assetsName + "/" + name
             images[relative] = bytes
             exported.slots[index].candidates[chosenIndex].path = relative
         }
         let markdown = ArticleMarkdown.render(exported, style: .html)
-        try AtomicFile.write(Array(markdown.utf8), to: markdownPath)
+        try AtomicFiles.writeText(markdown, to: markdownPath)
         let htmlPath = base + ".html"
-        try AtomicFile.write(Array(html(exported, images: images).utf8), to: htmlPath)
+        try AtomicFiles.writeText(html(exported, images: images), to: htmlPath)
         return Written(markdown: markdownPath, html: htmlPath, assets: assets)
     }
 
@@ -109,51 +109,5 @@ enum Base64 {
             out += rest == 2 ? [alphabet[Int(n >> 6 & 63)], UInt8(ascii: "=")] : [UInt8(ascii: "="), UInt8(ascii: "=")]
         }
         return String(decoding: out, as: UTF8.self)
-    }
-}
-
-/// Whole-file reads and atomic writes (temporary file, fsync, rename), with one-line errors.
-enum AtomicFile {
-    struct Failure: Error, CustomStringConvertible { let description: String }
-
-    static func read(_ path: String) throws -> [UInt8] {
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else { throw Failure(description: "\(path): \(String(cString: strerror(errno)))") }
-        defer { close(descriptor) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 { if errno == EINTR { continue }; throw Failure(description: "\(path): \(String(cString: strerror(errno)))") }
-            if count == 0 { return bytes }
-            bytes += chunk[0..<count]
-        }
-    }
-
-    static func makeDirectory(_ path: String) throws {
-        if mkdir(path, 0o755) != 0 && errno != EEXIST {
-            throw Failure(description: "\(path): \(String(cString: strerror(errno)))")
-        }
-    }
-
-    static func write(_ bytes: [UInt8], to path: String) throws {
-        let temporary = path + ".tmp-\(getpid())"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard descriptor >= 0 else { throw Failure(description: "\(path): \(String(cString: strerror(errno)))") }
-        var offset = 0
-        let ok = bytes.withUnsafeBytes { buffer -> Bool in
-            while offset < buffer.count {
-                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 { if errno == EINTR { continue }; return false }
-                offset += written
-            }
-            return fsync(descriptor) == 0
-        }
-        let reason = String(cString: strerror(errno))
-        close(descriptor)
-        guard ok, rename(temporary, path) == 0 else {
-            unlink(temporary)
-            throw Failure(description: "\(path): \(ok ? String(cString: strerror(errno)) : reason)")
-        }
     }
 }

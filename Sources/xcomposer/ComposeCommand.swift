@@ -121,7 +121,7 @@ struct ComposeCommand: AsyncParsableCommand {
         do {
             written = try ArticleExport.write(article.content, markdownPath: out)
         } catch {
-            throw fail("\(error)")
+            throw fail("\(error.path): \(error.reason)")
         }
         let placed = article.slots.filter { $0.chosen != nil }.count
         writeErr("compose: wrote \(written.markdown) (\(article.paragraphs.count) paragraphs, \(placed) images), "

@@ -1,33 +1,10 @@
 import Glibc
-import LocalStorage
 
-/// The few file operations the store and the exporter need, on Glibc (no Foundation in library
-/// code). Each failure carries the errno text, for one-line messages.
-enum PosixFiles {
-    /// A failed call: which path and why.
-    struct Failure: Error, Sendable, Equatable {
-        var path: String
-        var reason: String
-    }
-
-    /// The text for `errno`, e.g. "No such file or directory".
-    static func errnoText(_ code: Int32 = errno) -> String { FolderPaths.errnoText(code) }
-
-    static func parentFolder(of path: String) -> String { FolderPaths.parentFolder(of: path) }
-    static func lastComponent(of path: String) -> String { FolderPaths.lastComponent(of: path) }
-    static func isDirectory(_ path: String) -> Bool { FolderPaths.isDirectory(path) }
-
-    /// `mkdir -p`.
-    static func makeDirectories(_ path: String) throws(Failure) {
-        do {
-            try FolderPaths.makeDirectories(path)
-        } catch {
-            throw Failure(path: error.path, reason: error.reason)
-        }
-    }
-
+/// Files written whole or not at all (temporary file, fsync, rename, folder fsync), copies made
+/// the same way, and whole-file reads, on Glibc; failures carry the path and errno text.
+public enum AtomicFiles {
     /// Writes everything in `bytes` to `fd`, retrying short writes and interrupts.
-    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
+    public static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
         var offset = 0
         while offset < bytes.count {
             guard let base = bytes.baseAddress else { return true }
@@ -45,12 +22,12 @@ enum PosixFiles {
     /// temporary file in the same folder, which is fsynced, then renamed over `path` (rename is
     /// atomic within one file system); the folder is fsynced so the rename itself survives a crash.
     /// `fill` gets the temporary file's descriptor and returns false (with errno set) on failure.
-    static func writeAtomically(_ path: String, fill: (Int32) -> Bool) throws(Failure) {
-        let folder = parentFolder(of: path)
+    public static func writeAtomically(_ path: String, fill: (Int32) -> Bool) throws(FolderPaths.Failure) {
+        let folder = FolderPaths.parentFolder(of: path)
         // A random suffix and O_EXCL: two writers of the same file never share a temporary file.
-        let temporary = "\(folder)/.\(lastComponent(of: path)).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let temporary = "\(folder)/.\(FolderPaths.lastComponent(of: path)).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw Failure(path: path, reason: errnoText()) }
+        guard fd >= 0 else { throw FolderPaths.Failure(path: path, reason: FolderPaths.errnoText()) }
         let filled = fill(fd)
         var code = errno
         let synced = filled && fsync(fd) == 0
@@ -58,12 +35,12 @@ enum PosixFiles {
         close(fd)
         guard filled, synced else {
             unlink(temporary)
-            throw Failure(path: path, reason: errnoText(code))
+            throw FolderPaths.Failure(path: path, reason: FolderPaths.errnoText(code))
         }
         guard rename(temporary, path) == 0 else {
             let code = errno
             unlink(temporary)
-            throw Failure(path: path, reason: errnoText(code))
+            throw FolderPaths.Failure(path: path, reason: FolderPaths.errnoText(code))
         }
         let folderFD = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if folderFD >= 0 {
@@ -73,15 +50,40 @@ enum PosixFiles {
     }
 
     /// Writes `text` as UTF-8 to `path`, atomically.
-    static func writeText(_ text: String, to path: String) throws(Failure) {
+    public static func writeText(_ text: String, to path: String) throws(FolderPaths.Failure) {
         var text = text
         try writeAtomically(path) { fd in
             text.withUTF8 { writeAll(fd, UnsafeRawBufferPointer($0)) }
         }
     }
 
+    /// Writes `bytes` to `path`, atomically.
+    public static func writeBytes(_ bytes: [UInt8], to path: String) throws(FolderPaths.Failure) {
+        try writeAtomically(path) { fd in
+            bytes.withUnsafeBytes { writeAll(fd, $0) }
+        }
+    }
+
+    /// The whole file.
+    public static func readAll(_ path: String) throws(FolderPaths.Failure) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw FolderPaths.Failure(path: path, reason: FolderPaths.errnoText()) }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw FolderPaths.Failure(path: path, reason: FolderPaths.errnoText())
+            }
+            if count == 0 { return bytes }
+            bytes += chunk[0..<count]
+        }
+    }
+
     /// The outcome of copying one file.
-    enum CopyResult: Equatable {
+    public enum CopyResult: Equatable {
         case copied
         /// The source could not be opened for reading (missing, a folder, no permission).
         case sourceUnreadable(String)
@@ -89,9 +91,9 @@ enum PosixFiles {
 
     /// Copies `source` to `destination` atomically. A source that cannot be opened is reported,
     /// not thrown: the caller decides; a failure while reading it or writing the copy throws.
-    static func copyFile(from source: String, to destination: String) throws(Failure) -> CopyResult {
+    public static func copyFile(from source: String, to destination: String) throws(FolderPaths.Failure) -> CopyResult {
         let input = open(source, O_RDONLY | O_CLOEXEC)
-        guard input >= 0 else { return .sourceUnreadable(errnoText()) }
+        guard input >= 0 else { return .sourceUnreadable(FolderPaths.errnoText()) }
         defer { close(input) }
         var info = stat()
         guard fstat(input, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
@@ -117,7 +119,7 @@ enum PosixFiles {
                 }
             }
         } catch {
-            if readFailed { throw Failure(path: source, reason: error.reason) }
+            if readFailed { throw FolderPaths.Failure(path: source, reason: error.reason) }
             throw error
         }
         return .copied
