@@ -113,7 +113,7 @@ class Model:
 
     # ------------------------------------------------------------------ vision
 
-    def vit(self, pixels):
+    def vit(self, pixels, trace=None):
         """pixels [C, S, S] -> last block output [1 + (S/P)^2, Dv] (no final norm)."""
         p, c, s = self.v_patch, self.v_channels, self.v_image
         g = s // p
@@ -124,6 +124,8 @@ class Model:
         x = x + w["visual_encoder.patch_embed.proj.bias"]
         x = np.concatenate([w["visual_encoder.cls_token"].reshape(1, -1), x], axis=0)
         x = x + w["visual_encoder.pos_embed"].reshape(g * g + 1, self.v_dim)
+        if trace is not None:
+            trace["vit_embed"] = x
         d, heads = self.v_dim, self.v_heads
         hd = d // heads
         for n in range(self.v_layers):
@@ -137,17 +139,21 @@ class Model:
             x = x + self.linear(ctx, b + ".attn.proj")
             h = layer_norm(x, w[b + ".norm2.weight"], w[b + ".norm2.bias"], self.v_eps)
             x = x + self.linear(gelu(self.linear(h, b + ".mlp.fc1")), b + ".mlp.fc2")
+            if trace is not None:
+                trace[f"vit_block{n}"] = x
         assert hd * heads == d
         return x
 
     def ln_vision(self, x):
         return layer_norm(x, self.w["ln_vision.weight"], self.w["ln_vision.bias"], self.ln_vision_eps)
 
-    def qformer(self, image):
+    def qformer(self, image, trace=None):
         """image [Li, Dv] (after ln_vision) -> last_hidden_state [Nq, Dq]."""
         w = self.w
         e = "Qformer.bert.embeddings.LayerNorm"
         h = layer_norm(w["query_tokens"][0], w[e + ".weight"], w[e + ".bias"], self.q_eps)
+        if trace is not None:
+            trace["qformer_embed"] = h
         for n in range(self.q_layers):
             p = f"Qformer.bert.encoder.layer.{n}"
             a = p + ".attention"
@@ -168,6 +174,8 @@ class Model:
             h = layer_norm(self.linear(f, p + ".output_query.dense") + h,
                            w[p + ".output_query.LayerNorm.weight"],
                            w[p + ".output_query.LayerNorm.bias"], self.q_eps)
+            if trace is not None:
+                trace[f"qformer_layer{n}"] = h
         return h
 
     def image_embeds(self, qformer_out):
@@ -175,12 +183,12 @@ class Model:
         return np.concatenate([self.w["flag_image_start"].reshape(1, -1), proj,
                                self.w["flag_image_end"].reshape(1, -1)], axis=0)
 
-    def encode_image(self, path):
+    def encode_image(self, path, trace=None):
         out = {"resized": self.resize(path)}
         out["pixels"] = self.normalize(out["resized"])
-        out["vit"] = self.vit(out["pixels"])
+        out["vit"] = self.vit(out["pixels"], trace)
         out["vit_ln"] = self.ln_vision(out["vit"])
-        out["qformer"] = self.qformer(out["vit_ln"])
+        out["qformer"] = self.qformer(out["vit_ln"], trace)
         out["image_embeds"] = self.image_embeds(out["qformer"])
         return out
 
@@ -197,7 +205,7 @@ class Model:
         x1, x2 = x[..., :hd // 2], x[..., hd // 2:]
         return np.concatenate([x1 * cos - x2 * sin, x1 * sin + x2 * cos], axis=-1)
 
-    def llm_logits(self, embeds, inv_freq=None):
+    def llm_logits(self, embeds, inv_freq=None, trace=None):
         """embeds [L, H] -> logits [L, V] (full causal recompute, positions 0..L-1)."""
         w = self.w
         L, d = embeds.shape
@@ -222,7 +230,11 @@ class Model:
             g = self.lora_linear(h, p + ".mlp.gate_proj", bias=False)
             u = self.lora_linear(h, p + ".mlp.up_proj", bias=False)
             x = x + self.lora_linear(silu(g) * u, p + ".mlp.down_proj", bias=False)
+            if trace is not None:
+                trace[f"llm_layer{n}"] = x
         x = rms_norm(x, w["internlm_model.model.norm.weight"], self.rms_eps)
+        if trace is not None:
+            trace["llm_final_norm"] = x
         return x @ w["internlm_model.lm_head.weight"].T
 
     def greedy(self, embeds, steps, inv_freq=None):

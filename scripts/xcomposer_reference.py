@@ -8,7 +8,9 @@ tensor equals the safetensors one (name, dtype, shape, values).
 
 Writes into Tests/SharedFixtures/xcomposer-tiny/reference/ (arrays are float32 .npy unless said):
 
-* per image `<stem>` of images/: `<stem>.resized.npy` (uint8 [224,224,3], PIL bicubic),
+* per image `<stem>` of images/: `<stem>.decoded.npy` (uint8 [h,w,3], PIL's decoding after
+  convert("RGB"), to tell decoder differences from resize ones), `<stem>.resized.npy` (uint8
+  [224,224,3], PIL bicubic),
   `<stem>.pixels.npy` ([3,224,224], CLIP-normalised), `<stem>.vit.npy` ([257,Dv], last block,
   before ln_vision), `<stem>.vit_ln.npy` (after ln_vision), `<stem>.qformer.npy` ([64,Dq]),
   `<stem>.image_embeds.npy` ([66,H]: flag_image_start, 64 projected, flag_image_end);
@@ -18,7 +20,12 @@ Writes into Tests/SharedFixtures/xcomposer-tiny/reference/ (arrays are float32 .
 * `text_prompt.json` + `text_logits.npy`: the same template without an image;
 * `tokens.json`: `sentencepiece` ids (encode, no BOS/EOS) of the spec's prompt strings and
   some hard cases, plus the HF slow tokenizer's ids (split on <s>, </s>, <unk> first);
-* `summary.json`: sizes, stop ids, min gaps, and how much some likely mistakes move the logits.
+* `summary.json`: sizes, stop ids, min gaps, and how much some likely mistakes move the logits;
+* `debug/`: intermediates to locate a mismatch: for the prompt image `rocket.vit_embed`
+  (patches + cls + pos_embed, [257,Dv]), `rocket.vit_block<n>` (after block n),
+  `rocket.qformer_embed` (LayerNorm of query_tokens), `rocket.qformer_layer<n>`; for the
+  text-only prompt `text.embeds` ([L,H] input embeddings), `text.llm_layer<n>` (residual
+  stream after layer n, all positions) and `text.llm_final_norm`.
 
 Rerun after scripts/make_xcomposer_tiny.py:
     ~/.cache/xcomposer-dev/venv-vision/bin/python scripts/xcomposer_reference.py
@@ -217,13 +224,21 @@ def main():
     model = Model(config, weights)
 
     out = os.path.join(root, "reference")
-    os.makedirs(out, exist_ok=True)
+    debug = os.path.join(out, "debug")
+    os.makedirs(debug, exist_ok=True)
     encoded = {}
     for name in sorted(os.listdir(os.path.join(root, "images"))):
         stem = os.path.splitext(name)[0]
-        r = model.encode_image(os.path.join(root, "images", name))
+        trace = {}
+        r = model.encode_image(os.path.join(root, "images", name), trace)
         encoded[name] = r
+        from PIL import Image
+        decoded = np.asarray(Image.open(os.path.join(root, "images", name)).convert("RGB"))
+        save_npy(os.path.join(out, stem + ".decoded.npy"), decoded, np.uint8)
         save_npy(os.path.join(out, stem + ".resized.npy"), r["resized"], np.uint8)
+        if name == PROMPT_IMAGE:
+            for key, a in trace.items():
+                save_npy(os.path.join(debug, f"{stem}.{key}.npy"), a)
         for key in ("pixels", "vit", "vit_ln", "qformer", "image_embeds"):
             save_npy(os.path.join(out, f"{stem}.{key}.npy"), r[key])
         print(f"{name}: vit {r['vit'].shape} qformer {r['qformer'].shape} "
@@ -251,6 +266,11 @@ def main():
     # Text-only prompt.
     tsegs, tembeds = assemble(sp, model, TEXT_QUESTION)
     tids, tgaps, tfirst = model.greedy(tembeds, GREEDY_STEPS)
+    trace = {}
+    model.llm_logits(tembeds, trace=trace)
+    save_npy(os.path.join(debug, "text.embeds.npy"), tembeds)
+    for key, a in trace.items():
+        save_npy(os.path.join(debug, f"text.{key}.npy"), a)
     save_npy(os.path.join(out, "text_logits.npy"), tfirst)
     write_json(os.path.join(out, "text_prompt.json"), {
         "description": "the same template without an image; text_logits.npy are the logits "
