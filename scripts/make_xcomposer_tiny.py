@@ -61,6 +61,9 @@ SAMPLES = os.path.expanduser("~/.cache/xcomposer/sample-library")
 IMAGES = ["rocket.jpg", "chelsea.png"]
 
 VISION_SEED = 20240108
+# Picked by trying seeds 0..259: the reference's 32-token greedy continuations (with and
+# without the image) contain no stop id, have >= 20 distinct ids, and the smallest top-2
+# logit gap is 0.159 (image prompt) / 0.120 (text prompt).
 LLM_SEED = 249
 NUM_UNUSED = 16
 TOKENIZER_SEED = 3
