@@ -1,5 +1,5 @@
 /// One paragraph (one line of the model's article = one section).
-public struct Paragraph: Sendable, Equatable {
+public struct Paragraph: Sendable, Equatable, Codable {
     public var id: ParagraphID
     public var text: String
 
@@ -10,7 +10,7 @@ public struct Paragraph: Sendable, Equatable {
 }
 
 /// An image found for a caption.
-public struct Candidate: Sendable, Equatable {
+public struct Candidate: Sendable, Equatable, Codable {
     /// Where the image file is.
     public var path: String
     /// The retrieval score (higher is closer); 0 when unknown, e.g. read back from Markdown.
@@ -26,7 +26,7 @@ public struct Candidate: Sendable, Equatable {
 }
 
 /// Where an image slot is in the pipeline.
-public enum SlotStatus: Sendable, Equatable {
+public enum SlotStatus: Sendable, Equatable, Codable {
     /// Placed, no caption yet.
     case spotted
     /// Has a caption, no candidates yet.
@@ -40,7 +40,7 @@ public enum SlotStatus: Sendable, Equatable {
 }
 
 /// A place for an image after a paragraph.
-public struct ImageSlot: Sendable, Equatable {
+public struct ImageSlot: Sendable, Equatable, Codable {
     public var id: SlotID
     /// The paragraph the image follows.
     public var afterParagraph: ParagraphID
@@ -68,7 +68,7 @@ public struct ImageSlot: Sendable, Equatable {
 }
 
 /// The document itself, without edit history: what is rendered, saved and compared.
-public struct ArticleContent: Sendable, Equatable {
+public struct ArticleContent: Sendable, Equatable, Codable {
     public var title: String
     public var paragraphs: [Paragraph]
     /// Slots in display order (slots after the same paragraph show in this order).

@@ -1,12 +1,12 @@
 /// Who made an id: the pipeline (which numbers its paragraphs and slots itself, in its events)
 /// or an edit operation of `Article` (numbered by the article). The two never collide.
-public enum IDOrigin: Sendable, Hashable {
+public enum IDOrigin: String, Sendable, Hashable, Codable {
     case pipeline
     case edit
 }
 
 /// A paragraph's identity; stays the same while its text and position change.
-public struct ParagraphID: Sendable, Hashable, CustomStringConvertible {
+public struct ParagraphID: Sendable, Hashable, Codable, CustomStringConvertible {
     public var origin: IDOrigin
     public var number: Int
 
@@ -19,7 +19,7 @@ public struct ParagraphID: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// An image slot's identity.
-public struct SlotID: Sendable, Hashable, CustomStringConvertible {
+public struct SlotID: Sendable, Hashable, Codable, CustomStringConvertible {
     public var origin: IDOrigin
     public var number: Int
 

@@ -31,7 +31,7 @@ public enum ArticleTextParser {
             let line = raw.trimmed()
             if line.isEmpty || isHeading(line) { continue }
             let body = stripParagraphPrefix(line)
-            if !body.isEmpty { sections.append(body) }
+            if !body.isEmpty { sections += splitLongParagraph(body) }
         }
         let kept = Array(sections.prefix(max(0, maxSections)))
         return ParsedAnswer(value: kept, fallback: note(sections: kept, lineCount: sections.count, maxSections: maxSections))
@@ -41,6 +41,44 @@ public enum ArticleTextParser {
         if sections.isEmpty { return "the answer had no paragraphs: the article is empty" }
         if lineCount > maxSections { return "the answer had \(lineCount) lines: kept the first \(maxSections)" }
         return nil
+    }
+
+    /// Small models often write the whole article as one line. A line of more than
+    /// `1.5 × targetWords` words is cut at sentence ends into paragraphs of at least
+    /// `targetWords` words; a short tail joins the paragraph before it.
+    public static func splitLongParagraph(_ text: String, targetWords: Int = 60) -> [String] {
+        let words = text.split(separator: " ", omittingEmptySubsequences: true)
+        guard words.count > targetWords * 3 / 2 else { return [text] }
+        var pieces: [String] = []
+        var current: [Substring] = []
+        for (index, word) in words.enumerated() {
+            current.append(word)
+            let next = index + 1 < words.count ? words[index + 1] : nil
+            if current.count >= targetWords, endsSentence(word), let next, startsSentence(next) {
+                pieces.append(current.joined(separator: " "))
+                current = []
+            }
+        }
+        if !current.isEmpty {
+            if current.count < targetWords / 2, let last = pieces.popLast() {
+                pieces.append(last + " " + current.joined(separator: " "))
+            } else {
+                pieces.append(current.joined(separator: " "))
+            }
+        }
+        return pieces
+    }
+
+    private static func endsSentence(_ word: Substring) -> Bool {
+        var trimmed = word
+        while let last = trimmed.last, "\"'”’)".contains(last) { trimmed.removeLast() }
+        guard let last = trimmed.last else { return false }
+        return ".!?。！？".contains(last)
+    }
+
+    private static func startsSentence(_ word: Substring) -> Bool {
+        guard let first = word.first(where: { !"\"'“‘(".contains($0) }) else { return false }
+        return first.isUppercase || first.isNumber
     }
 
     /// Markdown headings, whole-line bold text and "Title: …" lines.

@@ -75,3 +75,26 @@ public enum InstructPrompts {
                               parameters: answerParameters(maxNewTokens: 4))
     }
 }
+
+extension InstructPrompts {
+    /// Rewrites one paragraph (0-based `index`) in the context of the whole article.
+    public static func rewrite(title: String, sections: [String], index: Int) -> InstructPrompt {
+        let number = index + 1
+        let user = "Here is an article titled \"\(title)\", one numbered paragraph per line:\n\n"
+            + "\(numberedParagraphs(sections))\n\n"
+            + "Write a new version of paragraph \(number) that fits between the paragraphs around it. "
+            + "Write one paragraph on one line, with no number and no heading. Write only the paragraph."
+        return InstructPrompt(messages: ChatMessages(system: system, user: user),
+                              parameters: articleParameters(paragraphCount: 1))
+    }
+
+    /// Writes one more paragraph after the last one (the editor's "continue").
+    public static func continuation(title: String, sections: [String]) -> InstructPrompt {
+        let user = "Here is the start of an article titled \"\(title)\", one numbered paragraph per line:\n\n"
+            + "\(numberedParagraphs(sections))\n\n"
+            + "Write the next paragraph, number \(sections.count + 1), on one line, with no number and no heading. "
+            + "Write only the paragraph."
+        return InstructPrompt(messages: ChatMessages(system: system, user: user),
+                              parameters: articleParameters(paragraphCount: 1))
+    }
+}

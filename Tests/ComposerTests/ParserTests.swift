@@ -243,3 +243,30 @@ private struct ParserCases: Decodable {
         #expect(article.content.paragraphID(atSection: -1) == nil)
     }
 }
+
+@Suite struct LongParagraphSplitTests {
+    static func sentence(_ n: Int, words: Int) -> String {
+        "Sentence\(n) " + (1..<words).map { "w\($0)" }.joined(separator: " ") + "."
+    }
+
+    @Test func aWholeArticleOnOneLineBecomesParagraphsAtSentenceEnds() {
+        let line = (0..<12).map { Self.sentence($0, words: 20) }.joined(separator: " ")
+        let pieces = ArticleTextParser.splitLongParagraph(line, targetWords: 60)
+        #expect(pieces.count == 4)
+        #expect(pieces.allSatisfy { $0.hasPrefix("Sentence") && $0.hasSuffix(".") })
+        #expect(pieces.joined(separator: " ") == line, "nothing lost or changed")
+        #expect(ArticleTextParser.instruct("1. " + line).value == pieces)
+    }
+
+    @Test func shortLinesAndLinesWithoutSentenceEndsStayWhole() {
+        let short = (0..<4).map { Self.sentence($0, words: 20) }.joined(separator: " ")
+        #expect(ArticleTextParser.splitLongParagraph(short, targetWords: 60) == [short])
+        let unbroken = (0..<200).map { "word\($0)" }.joined(separator: " ")
+        #expect(ArticleTextParser.splitLongParagraph(unbroken, targetWords: 60) == [unbroken])
+        // A short tail joins the paragraph before it; a lower-case word after a full stop
+        // ("e.g. this") is not a new sentence.
+        let tail = (0..<6).map { Self.sentence($0, words: 20) }.joined(separator: " ") + " Tail end."
+        #expect(ArticleTextParser.splitLongParagraph(tail, targetWords: 60).count == 2)
+        #expect(ArticleTextParser.splitLongParagraph(tail, targetWords: 60).last?.hasSuffix("Tail end.") == true)
+    }
+}
