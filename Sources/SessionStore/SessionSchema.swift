@@ -40,6 +40,21 @@ enum SessionSchema {
         migrator.registerMigration("v2: the unsent draft") { db in
             try db.execute(sql: "ALTER TABLE session ADD COLUMN draft TEXT NOT NULL DEFAULT ''")
         }
+        migrator.registerMigration("v3: article drafts") { db in
+            try db.execute(sql: """
+                CREATE TABLE article_draft (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    title TEXT NOT NULL,
+                    paragraph_count INTEGER NOT NULL,
+                    image_count INTEGER NOT NULL,
+                    content TEXT NOT NULL,
+                    source_path TEXT,
+                    created_at REAL NOT NULL,
+                    updated_at REAL NOT NULL
+                );
+                CREATE INDEX article_draft_by_update ON article_draft(updated_at);
+                """)
+        }
         return migrator
     }
 }

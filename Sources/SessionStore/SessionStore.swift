@@ -11,7 +11,7 @@ import LocalStorage
 public final class SessionStore: Sendable {
     /// The database file.
     public let path: String
-    private let pool: DatabasePool
+    let pool: DatabasePool
 
     private init(path: String, pool: DatabasePool) {
         self.path = path
@@ -87,7 +87,7 @@ public final class SessionStore: Sendable {
     }
 
     /// Runs a database call, turning whatever it throws into a `SessionStoreError` naming the file.
-    private func run<T>(_ body: () throws -> T) throws(SessionStoreError) -> T {
+    func run<T>(_ body: () throws -> T) throws(SessionStoreError) -> T {
         do {
             return try body()
         } catch {
