@@ -34,13 +34,13 @@ let package = Package(
         .target(name: "Engine", dependencies: ["LanguageModels", "Tokenizers"]),
         .target(name: "ImageIO", dependencies: ["CJpegShim", "CPng"]),
         .target(name: "TerminalGraphics", dependencies: ["CChafa", "ImageIO"]),
-        .target(name: "AppCore", dependencies: ["Engine", "Tokenizers"]),
+        .target(name: "AppCore", dependencies: ["Engine", "Tokenizers", "Composer"]),
         // The article composer's pure core: prompts, answer parsing, the document model.
         .target(name: "Composer", dependencies: ["Engine"]),
         .target(name: "CursesUI", dependencies: ["CNcursesw", "AppCore", "TerminalGraphics", "ImageIO"]),
         // Chat sessions saved in SQLite, listed, resumed and exported.
         .target(name: "LocalStorage"),
-        .target(name: "SessionStore", dependencies: ["AppCore", "LocalStorage", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "SessionStore", dependencies: ["AppCore", "Composer", "LocalStorage", .product(name: "GRDB", package: "GRDB.swift")]),
         // The user's own photos, indexed in SQLite with captions, retrieved by caption (BM25).
         .target(name: "ImageLibrary", dependencies: ["ImageIO", "LocalStorage", .product(name: "GRDB", package: "GRDB.swift")]),
         // XComposer's eyes: EVA ViT, the perceive sampler (Q-Former) and the projection, from GGUF.

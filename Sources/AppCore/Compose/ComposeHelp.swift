@@ -1,0 +1,31 @@
+/// The compose screen's keys and commands, as its help overlay lists them.
+public enum ComposeHelp {
+    public static let lines: [String] = [
+        "Moving",
+        "  ↑ ↓  j k          previous / next paragraph or image",
+        "  PgUp PgDn Home End  by five, to the title, to the end (End follows the model)",
+        "Writing",
+        "  n                 compose a new article from a title or instruction",
+        "  Enter  e          edit the paragraph or title (typing is saved as you go; Enter or Esc ends)",
+        "  o                 add a paragraph after this one",
+        "  +                 the model writes the next paragraph",
+        "  r                 the model rewrites this paragraph",
+        "  x  Delete         delete the paragraph or image slot",
+        "  u  Ctrl-Z         undo          U  Ctrl-Y   redo",
+        "Images",
+        "  a                 add an image slot after this paragraph",
+        "  ← → h l           highlight a candidate     Enter  1-4   choose it",
+        "  c                 edit the caption, then search the library with it",
+        "  C                 the model captions the slot again, then searches",
+        "  s                 search the library again (the chosen image of other slots is skipped)",
+        "  J K  Alt-↓ Alt-↑  move the image after the next / previous paragraph",
+        "Files",
+        "  Ctrl-S            save to the Markdown file it came from (or export beside here)",
+        "  Ctrl-E            export: NAME.md, NAME-assets/ and a self-contained NAME.html",
+        "  drafts are saved automatically, at most half a second behind",
+        "Commands (/ opens the command line)",
+        "  /compose TITLE    /export [FILE.md]    /save    /drafts    /open ID|FILE.md",
+        "  /images N|auto    /paragraphs N        /quit",
+        "Esc stops the model · Ctrl-C twice or q quits · ? or F1 shows this",
+    ]
+}
