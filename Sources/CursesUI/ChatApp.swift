@@ -6,7 +6,7 @@ import TerminalGraphics
 /// Carries out the chat state's effects: the model side, living outside the UI module.
 public protocol ChatBackend: AnyObject {
     /// Called on the UI thread; must return at once and report back through `inbox`.
-    func perform(_ effect: ChatEffect, inbox: EventInbox)
+    func perform(_ effect: ChatEffect, inbox: ChatInbox)
     /// Stops the engine; called once as the app exits.
     func shutdown()
 }
@@ -33,7 +33,7 @@ public final class ChatApp {
     private var state: ChatState
     private let backend: ChatBackend
     private let options: ChatAppOptions
-    public let inbox = EventInbox()
+    public let inbox = ChatInbox()
     private let latency = LatencyRecorder()
 
     public init(state: ChatState, backend: ChatBackend, options: ChatAppOptions) {
@@ -129,7 +129,7 @@ public final class ChatApp {
                 if keyPressed { latency.recordKey(shown - readAt) }
                 dirty = false
             }
-            waitForInput(timeoutMilliseconds: state.activity.isBusy ? 100 : 250)
+            inbox.waitForKeyOrEvent(timeoutMilliseconds: state.activity.isBusy ? 100 : 250)
         }
         if let save = state.finalSave() { backend.perform(save, inbox: inbox) }
         backend.shutdown()
@@ -143,12 +143,6 @@ public final class ChatApp {
         }
     }
 
-    /// Sleeps until a key, an engine event, a signal or the timeout.
-    private func waitForInput(timeoutMilliseconds: Int32) {
-        var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
-                   pollfd(fd: inbox.wakeReadFD, events: Int16(POLLIN), revents: 0)]
-        _ = poll(&fds, 2, timeoutMilliseconds)
-    }
 }
 
 /// Facts about the process the app reads at start and while it runs.

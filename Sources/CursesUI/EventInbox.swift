@@ -2,10 +2,13 @@ import AppCore
 import Glibc
 import Synchronization
 
+/// The chat screen's inbox.
+public typealias ChatInbox = EventInbox<ChatEvent>
+
 /// Where other threads leave events for the UI thread, with a pipe that wakes its `poll`.
-public final class EventInbox: Sendable {
+public final class EventInbox<Event: Sendable>: Sendable {
     struct Posted: Sendable {
-        var event: ChatEvent
+        var event: Event
         /// Monotonic seconds when it was posted, for the token-to-screen latency figures.
         var postedAt: Double
     }
@@ -28,11 +31,18 @@ public final class EventInbox: Sendable {
     }
 
     /// Queues an event from any thread and wakes the UI.
-    public func post(_ event: ChatEvent) {
+    public func post(_ event: Event) {
         let now = MonotonicClock.seconds()
         queue.withLock { $0.append(Posted(event: event, postedAt: now)) }
         var byte: UInt8 = 1
         _ = write(wakeWriteFD, &byte, 1)
+    }
+
+    /// Sleeps until a key, a posted event, a signal or the timeout.
+    func waitForKeyOrEvent(timeoutMilliseconds: Int32) {
+        var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: wakeReadFD, events: Int16(POLLIN), revents: 0)]
+        _ = poll(&fds, 2, timeoutMilliseconds)
     }
 
     /// Takes everything queued so far.

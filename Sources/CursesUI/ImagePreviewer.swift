@@ -14,15 +14,21 @@ enum PreviewOutcome {
 /// however large the file.
 final class ImagePreviewer {
     private let renderer = SymbolRenderer()
-    private var cache = PreviewCache(capacity: 16)
+    private var cache: PreviewCache
     private var decoded: [String: Result<RGBAImage, ImageError>] = [:]
     private var decodeOrder: [String] = []
     let depth: ColorDepth
     let style: SymbolStyle
     let cellWidth: Int
     let cellHeight: Int
+    /// Decoded pictures kept (each at most 480x480).
+    private let decodedLimit: Int
 
-    init(depth: ColorDepth, style: SymbolStyle, cellWidth: Int = 10, cellHeight: Int = 20) {
+    /// `capacity` rendered grids are cached: enough for every picture on screen at once, so a
+    /// redraw never decodes (the article view shows a thumbnail strip per image slot).
+    init(depth: ColorDepth, style: SymbolStyle, cellWidth: Int = 10, cellHeight: Int = 20, capacity: Int = 16) {
+        cache = PreviewCache(capacity: capacity)
+        decodedLimit = max(8, capacity / 2)
         self.depth = depth
         self.style = style
         self.cellWidth = cellWidth
@@ -36,7 +42,7 @@ final class ImagePreviewer {
         }
         decoded[path] = result
         decodeOrder.append(path)
-        if decodeOrder.count > 8 { decoded[decodeOrder.removeFirst()] = nil }
+        if decodeOrder.count > decodedLimit { decoded[decodeOrder.removeFirst()] = nil }
         return result
     }
 
