@@ -11,7 +11,7 @@ final class AppBackend: ChatBackend {
         self.sessions = sessions
     }
 
-    func perform(_ effect: ChatEffect, inbox: EventInbox) {
+    func perform(_ effect: ChatEffect, inbox: ChatInbox) {
         switch effect {
         case .generate, .cancelGeneration, .loadModel, .quit:
             engine.perform(effect, inbox: inbox)

@@ -21,9 +21,12 @@ enum ArticleExport {
         for index in exported.slots.indices {
             guard let chosen = exported.slots[index].chosen, let chosenIndex = exported.slots[index].chosenIndex else { continue }
             let bytes = try AtomicFiles.readAll(chosen.path)
-            let name = "\(assets.count + 1)-" + (chosen.path.split(separator: "/").last.map(String.init) ?? "image")
+            let fileName = chosen.path.split(separator: "/").last.map(String.init) ?? "image"
+            // Saving an article back where it came from: its pictures are in place already.
+            let inPlace = chosen.path.hasPrefix(assetsFolder + "/") && !fileName.isEmpty
+            let name = inPlace ? fileName : "\(assets.count + 1)-" + fileName
             if assets.isEmpty { try FolderPaths.makeDirectories(assetsFolder) }
-            try AtomicFiles.writeBytes(bytes, to: assetsFolder + "/" + name)
+            if !inPlace { try AtomicFiles.writeBytes(bytes, to: assetsFolder + "/" + name) }
             assets.append(assetsFolder + "/" + name)
             let relative = assetsName + "/" + name
             images[relative] = bytes

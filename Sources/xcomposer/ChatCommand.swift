@@ -16,14 +16,10 @@ struct ChatCommand: ParsableCommand {
 
     @OptionGroup var options: ModelOptions
 
-    @Option(help: "Colour theme: a name from themes/ or the config folder (dark, light, high-contrast), or a .toml path.")
-    var theme: String = "dark"
+    @OptionGroup var screen: ScreenOptions
 
     @Option(help: "Image previews: auto, sixel, symbols, ascii or none.")
     var images: String = "auto"
-
-    @Flag(help: "Leave the mouse to the terminal (no wheel scrolling, plain text selection).")
-    var noMouse = false
 
     @Option(help: "System prompt (default: the model's own).")
     var system: String?
@@ -51,10 +47,9 @@ struct ChatCommand: ParsableCommand {
             }
             templateOverride = named
         }
-        let loadedTheme: Theme
+        let loadedTheme = try screen.loadTheme()
         let bindings: KeyBindings
         do {
-            loadedTheme = try ConfigFiles.theme(named: theme)
             bindings = try ConfigFiles.keyBindings()
         } catch let error as ConfigError {
             throw fail(error.message)
@@ -83,7 +78,7 @@ struct ChatCommand: ParsableCommand {
         if let problem = sessions.problem { _ = state.apply(.storageFailed(problem)) }
         let backend = AppBackend(engine: engine, sessions: sessions)
         let app = ChatApp(state: state, backend: backend,
-                          options: ChatAppOptions(theme: loadedTheme, imageMode: imageMode, mouse: !noMouse,
+                          options: ChatAppOptions(theme: loadedTheme, imageMode: imageMode, mouse: !screen.noMouse,
                                                   latencyLogPath: latencyLog))
         engine.perform(.loadModel(path: options.modelPath), inbox: app.inbox)
         let status = app.run()

@@ -6,6 +6,7 @@ import ImageLibrary
 import LanguageModels
 import ModelFiles
 import Tensors
+import Synchronization
 import Tokenizers
 
 /// `xcomposer compose`: writes an illustrated article with pictures from the user's library,
@@ -23,14 +24,22 @@ struct ComposeCommand: AsyncParsableCommand {
 
     @OptionGroup var options: ModelOptions
 
-    @Option(help: "The article's title or instruction.")
-    var title: String
+    @Option(help: "The article's title or instruction (the app asks for one when it is left out).")
+    var title: String?
 
-    @Option(help: "The folder of JPEG and PNG images to illustrate with (indexed first, incrementally).")
-    var library: String
+    @Option(help: "The folder of JPEG and PNG images to illustrate with (indexed first, incrementally). The app defaults to every indexed image, or the sample library.")
+    var library: String?
 
-    @Option(help: "Where to write the Markdown; the pictures go to NAME-assets/ beside it, and NAME.html holds everything in one file.")
-    var out: String
+    @Option(help: "Write the article here without opening the app: Markdown, its pictures in NAME-assets/, and NAME.html holding everything in one file.")
+    var out: String?
+
+    @Option(name: .customLong("resume"), help: "Open a saved draft in the app: its id (see /drafts), or 'last'.")
+    var resume: String?
+
+    @OptionGroup var screen: ScreenOptions
+
+    @Option(help: "Picture previews in the app: auto, symbols, ascii or none.")
+    var previews: String = "auto"
 
     @Option(help: "How many images (default: the model decides).")
     var images: Int?
@@ -50,12 +59,22 @@ struct ComposeCommand: AsyncParsableCommand {
     func validate() throws {
         if let images, !(1...30).contains(images) { throw ValidationError("--images must be between 1 and 30, got \(images)") }
         guard (1...60).contains(paragraphs) else { throw ValidationError("--paragraphs must be between 1 and 60, got \(paragraphs)") }
-        if title.trimmingWhitespaceForCompose().isEmpty { throw ValidationError("--title is empty") }
+        if let title, title.trimmingWhitespaceForCompose().isEmpty { throw ValidationError("--title is empty") }
+        if out != nil {
+            if title == nil { throw ValidationError("--out writes without the app, so it needs --title") }
+            if library == nil { throw ValidationError("--out writes without the app, so it needs --library") }
+            if resume != nil { throw ValidationError("--resume opens a draft in the app; leave out --out") }
+        }
     }
 
     func run() async throws {
+        guard let out, let title, let library else {
+            try ComposeScreen(model: options, screen: screen, libraryFolder: library, db: db, previews: previews)
+                .run(start: try startingPoint())
+            return
+        }
         let started = ProcessStats.now
-        let pictures = try indexLibrary()
+        let pictures = try LibraryLoader(db: db, log: { writeErr("compose: " + $0) }).images(in: library)
         let opened: OpenedModel
         do { opened = try OpenedModel.open(path: options.modelPath) } catch { throw fail(error.message) }
         let (file, tokenizer) = (opened.file, opened.tokenizer)
@@ -75,40 +94,27 @@ struct ComposeCommand: AsyncParsableCommand {
         let cancelOnInterrupt = InterruptHandler { engine.cancelAll() }
         defer { cancelOnInterrupt.remove() }
 
-        var stepStarted = ProcessStats.now
+        let answerer = ModelAnswerer(engine: engine, tokenizer: tokenizer, template: template,
+                                     metadata: file.metadata, contextLength: contextLength)
+        let stepStarted = Mutex(ProcessStats.now)
         let verbose = self.verbose
-        let pipeline = ComposePipeline(library: pictures, generate: { messages, parameters in
-            var chat: [ChatMessage] = []
-            if let system = messages.system { chat.append(.system(system)) }
-            chat.append(.user(messages.user))
-            var parameters = parameters
-            parameters.stopStrings += template.stopStrings
-            let prompt = ChatPrompt.encode(chat, template: template, tokenizer: tokenizer, metadata: file.metadata)
-            parameters.maxNewTokens = max(1, min(parameters.maxNewTokens, contextLength - prompt.count - 1))
-            var text = ""
-            var failure: String?
-            for await event in engine.submit(GenerationRequest(promptTokens: prompt, parameters: parameters)) {
-                switch event {
-                case let .text(piece): text += piece
-                case let .error(message): failure = message
-                case let .finished(reason): if reason == .cancelled { failure = "stopped" }
-                default: break
-                }
-            }
-            if let failure { throw PipelineFailure("the model failed: \(failure)") }
-            return text
+        let pipeline = ComposePipeline(library: pictures, generate: { messages, parameters, onText in
+            try await answerer.answer(messages, parameters: parameters, onText: onText)
         }, report: { report in
             switch report {
             case let .step(what):
                 let now = ProcessStats.now
                 writeErr("compose: \(what) (\(format(now - started, 1)) s)")
-                stepStarted = now
+                stepStarted.withLock { $0 = now }
             case let .rawOutput(step, text):
-                if verbose { writeErr("compose: raw \(step) output (\(format(ProcessStats.now - stepStarted, 2)) s):\n\(text)\n---") }
+                let seconds = ProcessStats.now - stepStarted.withLock { $0 }
+                if verbose { writeErr("compose: raw \(step) output (\(format(seconds, 2)) s):\n\(text)\n---") }
             case let .fallback(step, why):
                 writeErr("compose: \(step): \(why)")
             case let .event(event):
                 if case let .imageChosen(slot, _) = event { writeErr("compose: \(slot) chosen") }
+            case .live:
+                break
             }
         })
         let article: Article
@@ -127,26 +133,19 @@ struct ComposeCommand: AsyncParsableCommand {
         writeErr("compose: wrote \(written.markdown) (\(article.paragraphs.count) paragraphs, \(placed) images), "
                  + "\(written.html) and \(written.assets.count) pictures in \(format(ProcessStats.now - started, 1)) s")
     }
+}
 
-    /// Indexes the library folder (incrementally) and returns its images.
-    private func indexLibrary() throws -> [LibraryImage] {
-        let index: LibraryIndex
-        let pictures: [LibraryImage]
-        do {
-            index = try LibraryIndex.open(path: db ?? LibraryIndex.defaultPath())
-            let report = try index.scan(folder: library) { progress in
-                writeErr("compose: indexing \(progress.current)/\(progress.total) \(progress.path.split(separator: "/").last ?? "")")
+extension ComposeCommand {
+    /// What the app opens with: a draft (`--resume`), a title to compose, or the title prompt.
+    private func startingPoint() throws -> ComposeScreen.Start {
+        if let resume {
+            guard resume == "last" || Int64(resume) != nil else {
+                throw fail("--resume: give a draft id (see /drafts) or 'last', not '\(resume)'")
             }
-            for failure in report.failures.prefix(5) { writeErr("compose: skipped \(failure)") }
-            var resolved = [CChar](repeating: 0, count: Int(PATH_MAX))
-            let root = realpath(library, &resolved) != nil
-                ? String(decoding: resolved.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : library
-            pictures = try index.all().filter { $0.path.hasPrefix(root.hasSuffix("/") ? root : root + "/") }
-        } catch {
-            throw fail(error.description)
+            return .draft(resume == "last" ? nil : Int64(resume))
         }
-        guard !pictures.isEmpty else { throw fail("\(library): no JPEG or PNG images in this folder") }
-        return pictures
+        if let title { return .compose(title: title, paragraphs: paragraphs, images: images) }
+        return .askTitle
     }
 }
 

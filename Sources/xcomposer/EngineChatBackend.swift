@@ -38,7 +38,7 @@ final class EngineChatBackend: Sendable {
         pool = ComputePool(threadCount: settings.threads)
     }
 
-    func perform(_ effect: ChatEffect, inbox: EventInbox) {
+    func perform(_ effect: ChatEffect, inbox: ChatInbox) {
         switch effect {
         case let .loadModel(path):
             load(path: path, inbox: inbox)
@@ -57,7 +57,7 @@ final class EngineChatBackend: Sendable {
 
     // MARK: - Loading
 
-    private func load(path: String, inbox: EventInbox) {
+    private func load(path: String, inbox: ChatInbox) {
         let generation = loadGeneration.add(1, ordering: .relaxed).newValue
         let settings = self.settings
         let pool = self.pool
@@ -129,7 +129,7 @@ final class EngineChatBackend: Sendable {
 
     // MARK: - Generation
 
-    private func generate(_ messages: [ChatMessage], parameters: GenerationParameters, inbox: EventInbox) {
+    private func generate(_ messages: [ChatMessage], parameters: GenerationParameters, inbox: ChatInbox) {
         guard let model = loaded.withLock({ $0 }) else {
             inbox.post(.engine(.error("no model is loaded")))
             inbox.post(.engine(.finished(.error("no model is loaded"))))

@@ -24,7 +24,7 @@ final class SessionPersistence: Sendable {
     /// Why storage is unavailable, if it is: shown once at start.
     var problem: String? { openFailure }
 
-    func perform(_ effect: ChatEffect, inbox: EventInbox) {
+    func perform(_ effect: ChatEffect, inbox: ChatInbox) {
         switch effect {
         case let .save(content):
             queue.async { self.save(content, inbox: inbox) }
@@ -52,7 +52,7 @@ final class SessionPersistence: Sendable {
         }
     }
 
-    private func save(_ content: SessionContent, inbox: EventInbox) {
+    private func save(_ content: SessionContent, inbox: ChatInbox) {
         guard let store else { return }
         let now = Self.wallClock()
         // On an existing row the store keeps the earlier creation time.
@@ -67,7 +67,7 @@ final class SessionPersistence: Sendable {
         }
     }
 
-    private func list(inbox: EventInbox) {
+    private func list(inbox: ChatInbox) {
         guard let store else { inbox.post(.storageFailed(openFailure ?? "no session store")); return }
         do {
             let listing = try store.list(limit: 30).map {
@@ -79,7 +79,7 @@ final class SessionPersistence: Sendable {
         }
     }
 
-    private func open(id: Int64, inbox: EventInbox) {
+    private func open(id: Int64, inbox: ChatInbox) {
         guard let store else { inbox.post(.storageFailed(openFailure ?? "no session store")); return }
         do {
             inbox.post(.sessionOpened(Self.content(try store.load(id: id))))
@@ -88,7 +88,7 @@ final class SessionPersistence: Sendable {
         }
     }
 
-    private func export(_ content: SessionContent, directory: String?, inbox: EventInbox) {
+    private func export(_ content: SessionContent, directory: String?, inbox: ChatInbox) {
         let now = Self.wallClock()
         let snapshot = SessionSnapshot(id: content.id, title: content.title, createdAt: now, updatedAt: now,
                                        modelName: content.modelName, systemPrompt: content.systemPrompt,
