@@ -149,6 +149,10 @@ final class ComposePainter {
             let frames = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"]
             let elapsed = max(0, now - job.startedAt)
             left = "\(frames[Int(elapsed * 10) % frames.count]) \(job.name) · \(job.step) · \(Int(elapsed)) s"
+            if let fraction = job.fraction {
+                let width = 20, filled = Int((Double(width) * fraction).rounded())
+                left = "[" + String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled) + "] " + left
+            }
         } else {
             let content = state.content
             let placed = content.slots.filter { $0.chosen != nil }.count

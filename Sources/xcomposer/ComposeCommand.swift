@@ -74,7 +74,12 @@ struct ComposeCommand: AsyncParsableCommand {
             return
         }
         let started = ProcessStats.now
-        let pictures = try LibraryLoader(db: db, log: { writeErr("compose: " + $0) }).images(in: library)
+        let pictures: [LibraryImage]
+        do {
+            pictures = try LibraryLoader(db: db, log: { writeErr("compose: " + $0) }).images(in: library)
+        } catch let failure as LoadFailure {
+            throw fail(failure.message)
+        }
         let opened: OpenedModel
         do { opened = try OpenedModel.open(path: options.modelPath) } catch { throw fail(error.message) }
         let (file, tokenizer) = (opened.file, opened.tokenizer)

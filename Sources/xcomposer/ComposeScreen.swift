@@ -1,4 +1,5 @@
 import AppCore
+import ImageLibrary
 import ArgumentParser
 import CursesUI
 import Glibc
@@ -32,7 +33,12 @@ struct ComposeScreen {
         }
         let theme = try screen.loadTheme()
         let loader = LibraryLoader(db: db, log: { writeErr("xcomposer: " + $0) })
-        let library = try libraryFolder.map { try loader.images(in: $0) } ?? loader.allImages()
+        let library: [LibraryImage]
+        do {
+            library = try libraryFolder.map { try loader.images(in: $0) } ?? loader.allImages()
+        } catch let failure as LoadFailure {
+            throw fail(failure.message)
+        }
         let store: SessionStore?
         var storeProblem: String?
         do {
@@ -44,7 +50,7 @@ struct ComposeScreen {
         let backend = ComposeScreenBackend(
             settings: .init(modelPath: model.modelPath, threads: model.threads, context: model.requestedContext,
                             numerics: model.numerics),
-            library: library, store: store)
+            library: library, store: store, db: db)
         var state = ComposeState.composing(title: nil, environment: .live)
         var first: [ComposeEffect] = []
         switch start {

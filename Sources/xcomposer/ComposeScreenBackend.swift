@@ -24,7 +24,9 @@ final class ComposeScreenBackend: ComposeBackend, Sendable {
     }
 
     private let settings: Settings
-    private let library: [LibraryImage]
+    /// The pictures to illustrate with; `/library DIR` adds to them.
+    private let library: Mutex<[LibraryImage]>
+    private let db: String?
     private let store: SessionStore?
     private let answerer = Mutex<ModelAnswerer?>(nil)
     /// Why the model could not be loaded, once that is known.
@@ -34,9 +36,10 @@ final class ComposeScreenBackend: ComposeBackend, Sendable {
     private let draftRows = Mutex<[Int: Int64]>([:])
     private let queue = DispatchQueue(label: "xcomposer.drafts")
 
-    init(settings: Settings, library: [LibraryImage], store: SessionStore?) {
+    init(settings: Settings, library: [LibraryImage], store: SessionStore?, db: String?) {
         self.settings = settings
-        self.library = library
+        self.library = Mutex(library)
+        self.db = db
         self.store = store
     }
 
@@ -82,8 +85,32 @@ final class ComposeScreenBackend: ComposeBackend, Sendable {
             queue.async { Self.openMarkdown(path: path, inbox: inbox) }
         case let .export(content, path):
             queue.async { Self.export(content, to: path, inbox: inbox) }
+        case let .indexLibrary(folder):
+            DispatchQueue.global(qos: .userInitiated).async { self.index(folder, inbox: inbox) }
         case .quit:
             break
+        }
+    }
+
+    /// Adds a folder's pictures to the library, reporting progress as job steps.
+    private func index(_ folder: String, inbox: ComposeInbox) {
+        let skipped = Mutex<[String]>([])
+        let loader = LibraryLoader(db: db, log: { line in
+            if line.hasPrefix("skipped ") { skipped.withLock { $0.append(String(line.dropFirst(8))) } }
+        }, progress: { progress in
+            inbox.post(.progress(fraction: Double(progress.current) / Double(max(1, progress.total)),
+                                 detail: "indexing \(progress.current)/\(progress.total) \(FolderPaths.lastComponent(of: progress.path))"))
+        })
+        do {
+            let added = try loader.images(in: folder)
+            let total = library.withLock { current -> Int in
+                let known = Set(current.map(\.path))
+                current += added.filter { !known.contains($0.path) }
+                return current.count
+            }
+            inbox.post(.libraryIndexed(folder: folder, total: total, skipped: skipped.withLock { $0 }))
+        } catch {
+            inbox.post(.jobEnded(failure: (error as? LoadFailure)?.message ?? "\(error)"))
         }
     }
 
@@ -131,7 +158,7 @@ final class ComposeScreenBackend: ComposeBackend, Sendable {
     }
 
     private func makePipeline(_ inbox: ComposeInbox) -> ComposePipeline {
-        ComposePipeline(library: library, generate: { [self] messages, parameters, onText in
+        ComposePipeline(library: library.withLock { $0 }, generate: { [self] messages, parameters, onText in
             let model = try await waitForModel()
             return try await model.answer(messages, parameters: parameters, onText: onText)
         }, report: { report in

@@ -2,10 +2,13 @@ import Glibc
 import ImageLibrary
 import LocalStorage
 
-/// Brings the image library up to date and returns the images to illustrate with.
+/// Brings the image library up to date and returns the images to illustrate with. Failures
+/// are `LoadFailure`s worded for the user (the app shows them; the commands print them).
 struct LibraryLoader {
     let db: String?
     let log: (String) -> Void
+    /// Called for every file scanned, when set (the app draws a bar from it).
+    var progress: ((LibraryScanProgress) -> Void)?
 
     /// Indexes `folder` (incrementally) and returns its images.
     func images(in folder: String) throws -> [LibraryImage] {
@@ -16,9 +19,9 @@ struct LibraryLoader {
             let root = Self.resolved(folder)
             pictures = try index.all().filter { $0.path.hasPrefix(root.hasSuffix("/") ? root : root + "/") }
         } catch {
-            throw fail(error.description)
+            throw LoadFailure(error.description)
         }
-        guard !pictures.isEmpty else { throw fail("\(folder): no JPEG or PNG images in this folder") }
+        guard !pictures.isEmpty else { throw LoadFailure("\(folder): no JPEG or PNG images in this folder") }
         return pictures
     }
 
@@ -33,16 +36,17 @@ struct LibraryLoader {
             try scan(sample, into: index)
             return try index.all()
         } catch {
-            throw fail(error.description)
+            throw LoadFailure(error.description)
         }
     }
 
     private func open() throws -> LibraryIndex {
-        do { return try LibraryIndex.open(path: db ?? LibraryIndex.defaultPath()) } catch { throw fail(error.description) }
+        do { return try LibraryIndex.open(path: db ?? LibraryIndex.defaultPath()) } catch { throw LoadFailure(error.description) }
     }
 
     private func scan(_ folder: String, into index: LibraryIndex) throws(LibraryError) {
         let report = try index.scan(folder: folder) { progress in
+            if let report = self.progress { return report(progress) }
             log("indexing \(progress.current)/\(progress.total) \(FolderPaths.lastComponent(of: progress.path))")
         }
         for failure in report.failures.prefix(5) { log("skipped \(failure)") }

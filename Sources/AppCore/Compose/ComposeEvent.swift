@@ -52,6 +52,8 @@ public enum ComposeEvent: Sendable, Equatable {
     case modelFailed(String)
     /// A step of the running job began ("writing the article", "captioning image 2").
     case step(String)
+    /// How far the running job is (0...1), and what it is doing.
+    case progress(fraction: Double, detail: String)
     /// The line the model is writing now, before it ends (shown live, not yet in the article).
     case liveText(String)
     /// The pipeline changed the article.
@@ -66,6 +68,8 @@ public enum ComposeEvent: Sendable, Equatable {
     /// A Markdown article was read (`xcomposer edit`, `/open FILE.md`).
     case markdownOpened(path: String, content: ArticleContent)
     case exported([String])
+    /// `/library DIR` finished: the library now holds `total` images.
+    case libraryIndexed(folder: String, total: Int, skipped: [String])
     /// Saving, listing, opening or exporting failed; one line naming the file.
     case storageFailed(String)
 }
@@ -88,5 +92,7 @@ public enum ComposeEffect: Sendable, Equatable {
     case openDraft(Int64)
     case openMarkdown(String)
     case export(ArticleContent, markdownPath: String)
+    /// Indexes a folder into the library (incrementally), with progress as job steps.
+    case indexLibrary(String)
     case quit
 }

@@ -25,7 +25,7 @@ public enum ComposeHelp {
         "  drafts are saved automatically, at most half a second behind",
         "Commands (/ opens the command line)",
         "  /compose TITLE    /export [FILE.md]    /save    /drafts    /open ID|FILE.md",
-        "  /images N|auto    /paragraphs N        /quit",
+        "  /images N|auto    /paragraphs N        /library DIR (add pictures)    /quit",
         "Esc stops the model · Ctrl-C twice or q quits · ? or F1 shows this",
     ]
 }

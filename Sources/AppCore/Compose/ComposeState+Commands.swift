@@ -149,6 +149,14 @@ extension ComposeState {
             } else {
                 post("/paragraphs takes 1–60", .warning)
             }
+        case "library":
+            guard !argument.isEmpty else {
+                post("/library DIR adds a folder of pictures to the library", .warning)
+                return []
+            }
+            guard !isBusy else { return busy() }
+            job = ComposeJob(name: "indexing \(argument)", step: "scanning", startedAt: environment.now())
+            return [.indexLibrary(argument)]
         case "quit", "q":
             return requestQuit()
         case "help":

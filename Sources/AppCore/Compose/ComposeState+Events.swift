@@ -36,6 +36,10 @@ extension ComposeState {
             post(message, .error)
         case let .step(step):
             job?.step = step
+            job?.fraction = nil
+        case let .progress(fraction, detail):
+            job?.step = detail
+            job?.fraction = min(1, max(0, fraction))
         case let .liveText(text):
             liveText = text
         case let .article(articleEvent):
@@ -75,6 +79,10 @@ extension ComposeState {
             post("opened \(path) · Ctrl-S saves it back")
         case let .exported(paths):
             post("wrote " + paths.joined(separator: ", "))
+        case let .libraryIndexed(folder, total, skipped):
+            job = nil
+            let note = skipped.isEmpty ? "" : " · skipped \(skipped.count): \(skipped[0])"
+            post("indexed \(folder): the library has \(total) images\(note)", skipped.isEmpty ? .info : .warning)
         case let .storageFailed(message):
             post(message, .error)
         }

@@ -22,6 +22,15 @@ public struct ComposeJob: Sendable, Equatable {
     /// The step it is on now.
     public var step: String
     public var startedAt: Double
+    /// How far along it is, when that is known.
+    public var fraction: Double?
+
+    public init(name: String, step: String, startedAt: Double, fraction: Double? = nil) {
+        self.name = name
+        self.step = step
+        self.startedAt = startedAt
+        self.fraction = fraction
+    }
 }
 
 /// Everything the compose screen shows, changed only by `apply(_:)`: the article being written,

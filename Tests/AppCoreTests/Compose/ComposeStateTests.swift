@@ -209,6 +209,20 @@ import Testing
         #expect(ComposeState.defaultFileName(for: "Été à Paris: 2 jours!") == "été-à-paris-2-jours.md")
     }
 
+    @Test func libraryCommandIndexesWithProgress() {
+        let world = FakeWorld()
+        var state = ComposeState.ready(world)
+        _ = state.type("/")
+        _ = state.type("library ~/Pictures")
+        #expect(state.press(.enter) == [.indexLibrary("~/Pictures")])
+        #expect(state.job?.name == "indexing ~/Pictures")
+        _ = state.apply(.progress(fraction: 0.25, detail: "indexing 1/4 a.png"))
+        #expect(state.job?.fraction == 0.25 && state.job?.step == "indexing 1/4 a.png")
+        _ = state.apply(.libraryIndexed(folder: "~/Pictures", total: 20, skipped: ["b.png: not a JPEG or PNG image"]))
+        #expect(state.job == nil)
+        #expect(state.notice?.text == "indexed ~/Pictures: the library has 20 images · skipped 1: b.png: not a JPEG or PNG image")
+    }
+
     @Test func ctrlCStopsTheModelThenQuits() {
         let world = FakeWorld()
         var state = ComposeState.ready(world)
