@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "AppCore"]),
         .testTarget(name: "ImageLibraryTests", dependencies: ["ImageLibrary", "ImageIO"]),
         .testTarget(name: "CheckpointConversionTests",
-                    dependencies: ["CheckpointConversion", "ModelFiles", "Tensors", "Tokenizers", "LanguageModels"]),
+                    dependencies: ["CheckpointConversion", "ModelFiles", "Tensors", "Tokenizers", "LanguageModels", "VisionModels"]),
         // Runs the built `xcomposer` binary (make test builds it first) as a user would, including
         // the terminal app inside tmux.
         .testTarget(name: "CLITests", dependencies: ["ModelFiles", "Tensors", "LanguageModels", "ImageIO", "Composer"]),
