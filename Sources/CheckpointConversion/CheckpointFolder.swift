@@ -65,10 +65,12 @@ public final class CheckpointFolder {
 
         var tensors: [CheckpointTensor] = []
         var byName: [String: Int] = [:]
+        // Every shard the index names must be there before any is read: a missing one is the
+        // problem to report, not the tensors the index places in it.
+        for shardPath in shardPaths where !FileManager.default.fileExists(atPath: shardPath) {
+            throw .missingFile(path: shardPath, what: "a shard named by \(found.file)")
+        }
         for (shardName, shardPath) in zip(shardNames, shardPaths) {
-            guard FileManager.default.fileExists(atPath: shardPath) else {
-                throw .missingFile(path: shardPath, what: "a shard named by \(found.file)")
-            }
             let shard = try ShardFile.open(path: shardPath)
             for tensor in shard.tensors {
                 if let first = byName[tensor.name] {
