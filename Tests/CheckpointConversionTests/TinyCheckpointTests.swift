@@ -18,13 +18,14 @@ import VisionModels
     deinit { scratch.remove() }
 
     func convert(_ checkpoint: String, _ name: String, type: GGMLType = .f32, visionType: GGMLType = .f32,
+                 chunkElements: Int = CheckpointConverter.defaultChunkElements,
                  warnings: inout [String]) throws -> (GGUFFile, ConversionSummary) {
         let output = scratch.path(name)
         var progress: [ConversionProgress] = []
         var seen: [String] = []
         let summary = try CheckpointConverter.convert(
             checkpoint: checkpoint, output: output, options: try ConversionOptions(languageType: type, visionType: visionType),
-            progress: { progress.append($0) }, warning: { seen.append($0) })
+            progress: { progress.append($0) }, warning: { seen.append($0) }, chunkElements: chunkElements)
         warnings = seen
         #expect(summary.warnings == seen)
         // Progress only moves forward and ends complete.
@@ -156,6 +157,25 @@ import VisionModels
             next = Int32(step.indices.max { step[$0] < step[$1] }!)
         }
         #expect(answer == prompt.greedy.ids)
+    }
+
+    /// Converting a row at a time (every LoRA merge split into one-row products) gives the
+    /// same tensors as whole-tensor chunks, to float rounding, and many more progress reports.
+    @Test func smallChunksGiveTheSameTensors() throws {
+        var warnings: [String] = []
+        let (whole, _) = try convert(TinyFixture.binCheckpoint, "whole.gguf", warnings: &warnings)
+        let (rows, _) = try convert(TinyFixture.binCheckpoint, "rows.gguf", chunkElements: 1, warnings: &warnings)
+        #expect(whole.tensors.map(\.name) == rows.tensors.map(\.name))
+        for (a, b) in zip(whole.tensors, rows.tensors) {
+            let x = whole.bytes(of: a).withMemoryRebound(to: Float.self) { Array($0) }
+            let y = rows.bytes(of: b).withMemoryRebound(to: Float.self) { Array($0) }
+            #expect(relativeError(y, x.map(Double.init)) < 1e-6, "\(a.name)")
+        }
+        let merged = try #require(whole.tensor(named: "blk.1.ffn_down.weight"))
+        let original = try #require(CheckpointFolder(directory: TinyFixture.binCheckpoint)
+            .tensor(named: "internlm_model.model.layers.1.mlp.down_proj.weight")).readAll()
+        let written = whole.bytes(of: merged).withMemoryRebound(to: Float.self) { Array($0) }
+        #expect(written != original)  // the adapter was added
     }
 
     /// Quantised storage: rows of 64 and 128 are whole Q8_0 blocks; Q4_K's 256-element
