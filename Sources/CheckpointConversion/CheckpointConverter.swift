@@ -56,6 +56,12 @@ public enum CheckpointConverter {
             throw .missingFile(path: directory, what: "the checkpoint folder")
         }
         guard isDirectory.boolValue else { throw .unreadable(path: directory, reason: "not a folder (give the checkpoint's folder)") }
+        // The output's folder is checked first, so a typo does not cost a whole conversion.
+        let outputFolder = URL(fileURLWithPath: output).deletingLastPathComponent().path
+        var outputIsFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: outputFolder, isDirectory: &outputIsFolder), outputIsFolder.boolValue else {
+            throw .output(.writeFailed(path: output, reason: "the folder \(outputFolder) does not exist"))
+        }
         let config = try XComposerConfig(contentsOf: directory + "/config.json")
         let tokenizerPath = directory + "/tokenizer.model"
         guard FileManager.default.fileExists(atPath: tokenizerPath) else {
