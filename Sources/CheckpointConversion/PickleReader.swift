@@ -204,6 +204,13 @@ struct PickleReader {
     }
 
     private func allowedGlobal(module: String, name: String) throws(CheckpointError) -> AllowedGlobal {
+        // A storage class of a dtype the converter does not read (complex, float8, ...) is
+        // harmless but unusable: say so rather than call it forbidden.
+        if module == "torch", name.hasSuffix("Storage"), name.count < 40, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }),
+           AllowedGlobal(module: module, name: name) == nil {
+            throw .unsupported(path: input.path, reason: "tensors of storage type torch.\(name) cannot be converted "
+                + "(floating-point and integer storages only)")
+        }
         guard let global = AllowedGlobal(module: module, name: name) else {
             throw .forbiddenPickleGlobal(path: input.path, global: "\(module).\(name)")
         }

@@ -278,6 +278,19 @@ import Testing
         #expect(error(bytes) == .duplicateTensor(path: path, tensor: "a"))
     }
 
+    @Test func unusableStorageTypesAreNamed() throws {
+        var p = PickleBytes()
+        p.proto()
+        p.emptyDict()
+        p.string("t")
+        p.tensor(storage: "0", storageType: "ComplexFloatStorage", elements: 2, shape: [2])
+        p.setItem()
+        p.stop()
+        let failure = try #require(error(p.bytes))
+        #expect(failure.description == "\(path): tensors of storage type torch.ComplexFloatStorage cannot be converted "
+                + "(floating-point and integer storages only)")
+    }
+
     @Test func storageTypesMapToDTypes() {
         let names = ["FloatStorage": StoredDType.float32, "HalfStorage": .float16, "BFloat16Storage": .bfloat16,
                      "DoubleStorage": .float64, "LongStorage": .int64, "IntStorage": .int32, "ShortStorage": .int16,
