@@ -10,8 +10,8 @@
 struct PickleReader {
     /// The deepest container nesting accepted (a state dict needs about 4).
     static let maximumDepth = 64
-    /// The most values a pickle may create, so a hostile one cannot exhaust memory with
-    /// one-byte opcodes.
+    /// The most values and memo entries a pickle may create, so a hostile one cannot exhaust
+    /// memory with short opcodes.
     static let maximumValues = 1 << 20
 
     private let input: LittleEndianBytes
@@ -239,11 +239,16 @@ struct PickleReader {
 
     private mutating func push(_ value: PickleValue, _ start: Int) throws(CheckpointError) {
         try checkDepth(value, start)
+        try countValue(start)
+        stack.append(value)
+    }
+
+    /// Counts a value or memo entry made, against `maximumValues`.
+    private mutating func countValue(_ start: Int) throws(CheckpointError) {
         created += 1
         guard created <= Self.maximumValues else {
             throw malformed(start, "more than \(Self.maximumValues) values (a state dict of the real model has about 25,000)")
         }
-        stack.append(value)
     }
 
     private func checkDepth(_ value: PickleValue, _ start: Int) throws(CheckpointError) {
@@ -266,6 +271,7 @@ struct PickleReader {
 
     private mutating func remember(_ index: Int, _ start: Int) throws(CheckpointError) {
         guard let top = stack.last, stack.count > (marks.last ?? 0) else { throw malformed(start, "memo store from an empty stack") }
+        try countValue(start)
         memo[index] = top
     }
 
