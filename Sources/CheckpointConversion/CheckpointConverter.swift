@@ -109,6 +109,21 @@ public enum CheckpointConverter {
             throw .output(error)
         }
 
+        try writeData(plan: plan, types: types, lora: config.lora, writer: writer, chunkElements: chunkElements,
+                      progress: progress)
+        do {
+            try writer.finish()
+        } catch {
+            throw .output(error)
+        }
+        return ConversionSummary(outputPath: output, format: folder.format, tensorCount: plan.items.count,
+                                 mergedAdapters: plan.items.filter { $0.lora != nil }.count,
+                                 droppedTensors: plan.dropped, typeCounts: typeCounts, warnings: warnings)
+    }
+
+    /// Streams every tensor's data, in declaration order, chunk by chunk of whole rows.
+    private static func writeData(plan: ConversionPlan, types: [GGMLType], lora: XComposerConfig.LoRA?, writer: GGUFWriter,
+                                  chunkElements: Int, progress: (ConversionProgress) -> Void) throws(CheckpointError) {
         let total = plan.items.reduce(0) { $0 + $1.source.elementCount }
         var done = 0
         var encoded = [UInt8]()
@@ -119,10 +134,10 @@ public enum CheckpointConverter {
             // A LoRA adapter is folded in chunk by chunk: rows r of W' = W + s * B @ A need only
             // rows r of W and B, so A and B (rank-wide, small) are the only whole matrices held.
             var adapter: (a: [Float], b: [Float], rank: Int, scale: Float)?
-            if let lora = item.lora, let settings = config.lora {
-                adapter = (try lora.a.readAll(), try lora.b.readAll(), settings.rank, Float(settings.scale))
-                lora.a.releasePages()
-                lora.b.releasePages()
+            if let pair = item.lora, let settings = lora {
+                adapter = (try pair.a.readAll(), try pair.b.readAll(), settings.rank, Float(settings.scale))
+                pair.a.releasePages()
+                pair.b.releasePages()
             }
             let rowsPerChunk = max(1, chunkElements / max(columns, 1))
             var row = 0
@@ -150,14 +165,6 @@ public enum CheckpointConverter {
             done += source.elementCount
             progress(ConversionProgress(elementsDone: done, elementsTotal: total, tensor: item.entry.output))
         }
-        do {
-            try writer.finish()
-        } catch {
-            throw .output(error)
-        }
-        return ConversionSummary(outputPath: output, format: folder.format, tensorCount: plan.items.count,
-                                 mergedAdapters: plan.items.filter { $0.lora != nil }.count,
-                                 droppedTensors: plan.dropped, typeCounts: typeCounts, warnings: warnings)
     }
 
     /// Encodes the first `count` values (whole rows) as `type` and writes them.

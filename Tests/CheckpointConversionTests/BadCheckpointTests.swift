@@ -148,7 +148,7 @@ import Tensors
             index["weight_map"] = map
         }
         let shard = try SafetensorsReader.open(path: folder + "/" + shardName)
-        let kept = try shard.tensors.filter { $0.name != dropped }.map { tensor in
+        let kept = shard.tensors.filter { $0.name != dropped }.map { tensor in
             (name: tensor.name, dtype: tensor.dtype.rawValue, shape: tensor.shape,
              data: Array(shard.bytes[tensor.byteOffset..<(tensor.byteOffset + tensor.elementCount * tensor.dtype.size)]))
         }
