@@ -45,12 +45,14 @@ let package = Package(
         .target(name: "ImageLibrary", dependencies: ["ImageIO", "LocalStorage", .product(name: "GRDB", package: "GRDB.swift")]),
         // XComposer's eyes: EVA ViT, the perceive sampler (Q-Former) and the projection, from GGUF.
         .target(name: "VisionModels", dependencies: ["Tensors", "ModelFiles", "ImageIO"]),
+        // `xcomposer convert`: Hugging Face InternLM-XComposer checkpoints (.bin or safetensors) to GGUF.
+        .target(name: "CheckpointConversion", dependencies: ["ModelFiles", "Tensors", "Tokenizers", "CKernels", "COpenBLAS"]),
         .executableTarget(
             name: "xcomposer",
             dependencies: [
                 "Engine", "LanguageModels", "ModelFiles", "Tokenizers", "Tensors",
                 "AppCore", "CursesUI", "ImageIO", "TerminalGraphics", "SessionStore",
-                "ImageLibrary", "Composer", "LocalStorage",
+                "ImageLibrary", "Composer", "LocalStorage", "CheckpointConversion",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -68,6 +70,8 @@ let package = Package(
         .testTarget(name: "ComposerTests", dependencies: ["Composer", "Engine"], exclude: ["Fixtures"]),
         .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "AppCore"]),
         .testTarget(name: "ImageLibraryTests", dependencies: ["ImageLibrary", "ImageIO"]),
+        .testTarget(name: "CheckpointConversionTests",
+                    dependencies: ["CheckpointConversion", "ModelFiles", "Tensors", "Tokenizers", "LanguageModels", "VisionModels"]),
         // Runs the built `xcomposer` binary (make test builds it first) as a user would, including
         // the terminal app inside tmux.
         .testTarget(name: "CLITests", dependencies: ["ModelFiles", "Tensors", "LanguageModels", "ImageIO", "Composer"]),
