@@ -44,7 +44,7 @@ let package = Package(
         // The user's own photos, indexed in SQLite with captions, retrieved by caption (BM25).
         .target(name: "ImageLibrary", dependencies: ["ImageIO", "LocalStorage", .product(name: "GRDB", package: "GRDB.swift")]),
         // XComposer's eyes: EVA ViT, the perceive sampler (Q-Former) and the projection, from GGUF.
-        .target(name: "VisionModels", dependencies: ["Tensors", "ModelFiles", "ImageIO"]),
+        .target(name: "VisionModels", dependencies: ["Tensors", "ModelFiles", "ImageIO", "CKernels", "COpenBLAS"]),
         .executableTarget(
             name: "xcomposer",
             dependencies: [
