@@ -8,21 +8,21 @@ extension LlamaModel: EmbeddingPromptModel {
     public func prefill(embeddings: UnsafePointer<Float>, count: Int, slot: Int, position: Int,
                         shouldCancel: () -> Bool) throws -> UnsafeBufferPointer<Float> {
         let values = Array(UnsafeBufferPointer(start: embeddings, count: count * embeddingWidth))
-        return try prefill(segments: [.embeddings(values: values, count: count)], slot: slot,
+        return try prefill(parts: [.embeddings(values: values, count: count)], slot: slot,
                            position: position, shouldCancel: shouldCancel)
     }
 
-    public func prefill(segments: [PromptSegment], slot: Int, position: Int,
+    public func prefill(parts: [PromptPart], slot: Int, position: Int,
                         shouldCancel: () -> Bool) throws -> UnsafeBufferPointer<Float> {
         let d = configuration.embeddingLength
         guard slot >= 0, slot < sequenceSlots else { throw ModelError.invalidSlot(slot) }
-        let total = segments.reduce(0) { $0 + $1.count }
+        let total = parts.reduce(0) { $0 + $1.count }
         guard total > 0 else { return UnsafeBufferPointer(start: scratch.logits, count: 0) }
         guard position >= 0, position + total <= contextLength else {
             throw ModelError.contextFull(needed: position + total, available: contextLength)
         }
-        for segment in segments {
-            switch segment {
+        for part in parts {
+            switch part {
             case let .tokens(ids):
                 for token in ids where token < 0 || Int(token) >= vocabularySize {
                     throw ModelError.invalidToken(token, vocabularySize: vocabularySize)
@@ -42,16 +42,16 @@ extension LlamaModel: EmbeddingPromptModel {
             done += filled
             filled = 0
         }
-        for segment in segments {
+        for part in parts {
             var row = 0
-            while row < segment.count {
-                let take = min(segment.count - row, Self.prefillChunk - filled)
+            while row < part.count {
+                let take = min(part.count - row, Self.prefillChunk - filled)
                 for i in 0..<take {
                     scratch.slots[filled + i] = slot
                     scratch.positions[filled + i] = position + done + filled + i
                 }
                 let destination = scratch.x + filled * d
-                switch segment {
+                switch part {
                 case let .tokens(ids):
                     for i in 0..<take {
                         let token = Int(ids[row + i])

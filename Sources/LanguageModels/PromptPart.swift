@@ -1,11 +1,11 @@
 /// One piece of a prompt that mixes text and precomputed vectors: token ids looked up in the
 /// model's embedding table, or rows fed straight into the first layer (an image's vectors).
-public enum PromptSegment: Sendable, Equatable {
+public enum PromptPart: Sendable, Equatable {
     case tokens([Int32])
     /// `count` rows of the model's embedding width, row-major.
     case embeddings(values: [Float], count: Int)
 
-    /// Positions this segment takes in the sequence.
+    /// Positions this part takes in the sequence.
     public var count: Int {
         switch self {
         case let .tokens(ids): return ids.count
@@ -13,11 +13,11 @@ public enum PromptSegment: Sendable, Equatable {
         }
     }
 
-    /// Token ids of a prompt made of segments, with `placeholder` standing for each embedding
+    /// Token ids of a prompt made of parts, with `placeholder` standing for each embedding
     /// row (for repetition penalties and context bookkeeping that count positions).
-    public static func flattened(_ segments: [PromptSegment], placeholder: Int32) -> [Int32] {
-        segments.flatMap { segment -> [Int32] in
-            switch segment {
+    public static func flattened(_ parts: [PromptPart], placeholder: Int32) -> [Int32] {
+        parts.flatMap { part -> [Int32] in
+            switch part {
             case let .tokens(ids): return ids
             case let .embeddings(_, count): return Array(repeating: placeholder, count: count)
             }
@@ -30,21 +30,21 @@ public protocol EmbeddingPromptModel: CausalLanguageModel {
     /// Width of one embedding row.
     var embeddingWidth: Int { get }
 
-    /// Feeds the segments, in order, into slot `slot` from `position` on and returns the logits
+    /// Feeds the parts, in order, into slot `slot` from `position` on and returns the logits
     /// after the last row, as `prefill(tokens:…)` does.
-    func prefill(segments: [PromptSegment], slot: Int, position: Int,
+    func prefill(parts: [PromptPart], slot: Int, position: Int,
                  shouldCancel: () -> Bool) throws -> UnsafeBufferPointer<Float>
 }
 
-/// Why an embedding segment cannot go into the model.
+/// Why an embedding part cannot go into the model.
 public enum EmbeddingInputError: Error, Equatable, CustomStringConvertible {
-    /// The segment's values are not `count × width`.
+    /// The part's values are not `count × width`.
     case shape(values: Int, count: Int, width: Int)
 
     public var description: String {
         switch self {
         case let .shape(values, count, width):
-            return "an embedding segment of \(count) rows needs \(count * width) values of width \(width), got \(values)"
+            return "an embedding part of \(count) rows needs \(count * width) values of width \(width), got \(values)"
         }
     }
 }
