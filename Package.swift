@@ -44,13 +44,14 @@ let package = Package(
         // The user's own photos, indexed in SQLite with captions, retrieved by caption (BM25).
         .target(name: "ImageLibrary", dependencies: ["ImageIO", "LocalStorage", .product(name: "GRDB", package: "GRDB.swift")]),
         // XComposer's eyes: EVA ViT, the perceive sampler (Q-Former) and the projection, from GGUF.
-        .target(name: "VisionModels", dependencies: ["Tensors", "ModelFiles", "ImageIO", "CKernels", "COpenBLAS"]),
+        .target(name: "VisionModels", dependencies: ["Tensors", "ModelFiles", "ImageIO", "CKernels", "COpenBLAS",
+                                              "LanguageModels", "Tokenizers"]),
         .executableTarget(
             name: "xcomposer",
             dependencies: [
                 "Engine", "LanguageModels", "ModelFiles", "Tokenizers", "Tensors",
                 "AppCore", "CursesUI", "ImageIO", "TerminalGraphics", "SessionStore",
-                "ImageLibrary", "Composer", "LocalStorage",
+                "ImageLibrary", "Composer", "LocalStorage", "VisionModels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
