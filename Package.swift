@@ -63,6 +63,8 @@ let package = Package(
                     dependencies: ["LanguageModels", "ModelFiles", "Tokenizers", "Tensors"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "LanguageModels", "Tokenizers"]),
+        .testTarget(name: "VisionModelsTests",
+                    dependencies: ["VisionModels", "LanguageModels", "Engine", "Tokenizers", "ModelFiles", "Tensors", "ImageIO"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"], exclude: ["Fixtures"]),
         .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "ImageIO"]),
         .testTarget(name: "AppCoreTests", dependencies: ["AppCore", "Engine", "Tokenizers"]),
