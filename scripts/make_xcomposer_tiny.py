@@ -21,11 +21,13 @@ Everything follows docs/xcomposer-v1-spec.md (shared docs): sections 1-3 and 12.
 
 Tensor names and shapes are those of spec section 2, LoRA unmerged. Dtypes follow the split
 that reproduces the real index's total_size to the byte (18,577,196,288): fp16 for the ViT's
-Linear/Conv weights and biases and for the whole LLM (its inv_freq buffers included, as
-`.half()` converts buffers); fp32 for the ViT's LayerNorms, cls_token, pos_embed, q_bias and
-v_bias, ln_vision, query_tokens, the Q-Former, internlm_proj, the two flags and LoRA A/B;
-int64 for the Q-Former's position_ids. The two flags share one storage in the .bin shards
-(flag_image_end at element offset H).
+Linear/Conv weights and biases and for the LLM; fp32 for the ViT's LayerNorms, cls_token,
+pos_embed, q_bias and v_bias, ln_vision, query_tokens, the Q-Former, internlm_proj, the two
+flags and LoRA A/B; int64 for the Q-Former's position_ids. One exception: that byte count
+implies fp16 `rotary_emb.inv_freq` buffers in the real file (`.half()` converts buffers), but
+here they are fp32 (exactly the formula rounded to fp32), so that a reader that uses them
+and one that recomputes them agree; the reference recomputes them. The two flags share one
+storage in the .bin shards (flag_image_end at element offset H).
 
 Values are deterministic: each tensor's generator is seeded by (seed, crc32(name)), with
 VISION_SEED for everything outside `internlm_model.` and LLM_SEED inside it.
@@ -48,6 +50,7 @@ import zlib
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True  # no __pycache__ next to the scripts
 sys.path.insert(0, HERE)
 import xcomposer_torchzip as torchzip  # noqa: E402
 
@@ -56,7 +59,7 @@ SAMPLES = os.path.expanduser("~/.cache/xcomposer/sample-library")
 IMAGES = ["rocket.jpg", "chelsea.png"]
 
 VISION_SEED = 20240108
-LLM_SEED = 7
+LLM_SEED = 42
 NUM_UNUSED = 16
 VOCAB = 1200
 
@@ -202,7 +205,7 @@ def build_state(vocab_size):
             if part in ("q", "v"):
                 lora(f"{p}.self_attn.{part}_proj", dh, dh)
         inv_freq = ROPE_THETA ** (-np.arange(0, hd, 2, dtype=np.float64) / hd)
-        items.append((p + ".self_attn.rotary_emb.inv_freq", inv_freq.astype(f16)))
+        items.append((p + ".self_attn.rotary_emb.inv_freq", inv_freq.astype(f32)))
         linear(p + ".mlp.gate_proj", inter, dh, f16, bias=False)
         linear(p + ".mlp.down_proj", dh, inter, f16, bias=False)
         lora(p + ".mlp.down_proj", dh, inter)

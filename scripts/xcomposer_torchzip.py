@@ -13,6 +13,9 @@ Written from the public description of the format, not from torch's code:
 * `<archive>/byteorder` holds `little`, `<archive>/version` holds the format version (`3`).
 * Entry data is aligned to 64-byte file offsets by padding the local header's extra field
   (id `FB`). Readers must not depend on that.
+* torch's writer streams: local headers carry CRC and sizes 0 (general-purpose flag bit 3,
+  a data descriptor follows the data), and the archive always ends with zip64 end records.
+  A reader must take sizes and offsets from the central directory.
 
 The writer makes pickle emit the `torch` / `torch._utils` globals by registering stand-in
 modules in `sys.modules` only while it pickles.
@@ -24,7 +27,7 @@ import pickle
 import struct
 import sys
 import types
-import zipfile
+import zlib
 
 import numpy as np
 
@@ -38,7 +41,6 @@ STORAGE_OF = {
     np.dtype("uint8"): "ByteStorage",
 }
 DTYPE_OF = {v: k for k, v in STORAGE_OF.items()}
-DTYPE_OF["BFloat16Storage"] = None  # not used here
 
 
 class Storage:
@@ -105,14 +107,61 @@ def _fake_torch():
         del sys.modules["torch"]
 
 
-def _aligned_info(zf, name, alignment=64):
-    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-    info.compress_type = zipfile.ZIP_STORED
-    start = zf.fp.tell()
-    base = start + 30 + len(name.encode("utf-8")) + 4
-    pad = (-base) % alignment
-    info.extra = b"FB" + struct.pack("<H", pad) + b"Z" * pad
-    return info
+class _ZipStreamWriter:
+    """A zip writer that lays records out as torch's writer (miniz, opened with
+    MZ_ZIP_FLAG_WRITE_ZIP64, writing to a stream that cannot seek back) does:
+
+    * local header: version needed 0, flags 0x0808 (data descriptor follows, UTF-8 name),
+      method 0 (stored), CRC and both sizes written as 0; extra field = torch's alignment
+      padding `FB` + LE16 n + n x 'Z', so the data starts at a multiple of 64;
+    * the data, then a data descriptor `PK\\x07\\x08`, CRC, 32-bit sizes;
+    * central directory entries with the real CRC, sizes and offsets (no extra field);
+    * a zip64 end-of-central-directory record and locator (always, as WRITE_ZIP64 asks),
+      then the classic end record.
+    The real sizes are therefore only in the central directory (and the descriptors).
+    """
+
+    ALIGN = 64
+    DOS_TIME, DOS_DATE = 0, (0 << 9) | (1 << 5) | 1   # 1980-01-01 00:00, for determinism
+    FLAGS = 0x0808
+
+    def __init__(self, f):
+        self.f, self.pos, self.central = f, 0, []
+
+    def _write(self, b):
+        self.f.write(b)
+        self.pos += len(b)
+
+    def record(self, name, data):
+        name_b = name.encode("utf-8")
+        offset = self.pos
+        start = offset + 30 + len(name_b) + 4
+        pad = (-start) % self.ALIGN
+        extra = b"FB" + struct.pack("<H", pad) + b"Z" * pad
+        self._write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 0, self.FLAGS, 0, self.DOS_TIME,
+                                self.DOS_DATE, 0, 0, 0, len(name_b), len(extra)))
+        self._write(name_b + extra)
+        assert self.pos % self.ALIGN == 0
+        crc = zlib.crc32(data) & 0xFFFFFFFF
+        self._write(data)
+        self._write(struct.pack("<IIII", 0x08074B50, crc, len(data), len(data)))
+        self.central.append((name_b, crc, len(data), offset))
+
+    def finish(self):
+        cd_offset = self.pos
+        for name_b, crc, size, offset in self.central:
+            self._write(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 0, 0, self.FLAGS, 0,
+                                    self.DOS_TIME, self.DOS_DATE, crc, size, size, len(name_b),
+                                    0, 0, 0, 0, 0, offset))
+            self._write(name_b)
+        cd_size = self.pos - cd_offset
+        n = len(self.central)
+        z64 = self.pos
+        self._write(struct.pack("<IQHHIIQQQQ", 0x06064B50, 44, 0x031E, 0x002D, 0, 0, n, n,
+                                cd_size, cd_offset))
+        self._write(struct.pack("<IIQI", 0x07064B50, 0, z64, 1))
+        self._write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, min(n, 0xFFFF), min(n, 0xFFFF),
+                                cd_size, cd_offset, 0))
 
 
 def save(state, path, archive):
@@ -136,15 +185,13 @@ def save(state, path, archive):
         data_pkl = buf.getvalue()
 
     with open(path, "wb") as f:
-        with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_STORED, allowZip64=False) as zf:
-            def put(name, payload):
-                zf.writestr(_aligned_info(zf, f"{archive}/{name}"), payload)
-
-            put("data.pkl", data_pkl)
-            put("byteorder", b"little")
-            for s in sorted(storages, key=lambda s: s.key):  # torch writes keys in string order
-                put(f"data/{s.key}", s.flat.tobytes())
-            put("version", b"3\n")
+        zw = _ZipStreamWriter(f)
+        zw.record(f"{archive}/data.pkl", data_pkl)
+        zw.record(f"{archive}/byteorder", b"little")
+        for s in sorted(storages, key=lambda s: s.key):  # torch writes keys in string order
+            zw.record(f"{archive}/data/{s.key}", s.flat.tobytes())
+        zw.record(f"{archive}/version", b"3\n")
+        zw.finish()
 
 
 # ---------------------------------------------------------------------------- reader
@@ -163,44 +210,88 @@ class _StorageType:
         self.name = name
 
 
+def read_zip(path):
+    """A minimal zip reader of stored entries: name -> bytes. Uses the central directory (the
+    local headers of torch files carry no sizes), zip64 end records when present, and checks
+    every CRC."""
+    with open(path, "rb") as f:
+        blob = f.read()
+    eocd = blob.rfind(b"PK\x05\x06", max(0, len(blob) - 22 - 65535))
+    assert eocd >= 0, "no end of central directory"
+    (_, _, _, n, _, cd_size, cd_offset, _) = struct.unpack_from("<IHHHHIIH", blob, eocd)
+    loc = eocd - 20
+    if loc >= 0 and blob[loc:loc + 4] == b"PK\x06\x07":
+        (_, _, z64, _) = struct.unpack_from("<IIQI", blob, loc)
+        assert blob[z64:z64 + 4] == b"PK\x06\x06"
+        (_, _, _, _, _, _, _, n, cd_size, cd_offset) = struct.unpack_from("<IQHHIIQQQQ", blob, z64)
+    out = collections.OrderedDict()
+    pos = cd_offset
+    for _ in range(n):
+        (sig, _, _, flags, method, _, _, crc, csize, usize, nlen, xlen, clen, _, _, _,
+         offset) = struct.unpack_from("<IHHHHHHIIIHHHHHII", blob, pos)
+        assert sig == 0x02014B50 and method == 0
+        name = blob[pos + 46:pos + 46 + nlen].decode("utf-8")
+        extra = blob[pos + 46 + nlen:pos + 46 + nlen + xlen]
+        pos += 46 + nlen + xlen + clen
+        # zip64 extended information (id 1) replaces saturated fields, in this order.
+        i = 0
+        while i + 4 <= len(extra):
+            hid, hlen = struct.unpack_from("<HH", extra, i)
+            if hid == 1:
+                vals = list(struct.unpack_from("<%dQ" % (hlen // 8), extra, i + 4))
+                if usize == 0xFFFFFFFF:
+                    usize = vals.pop(0)
+                if csize == 0xFFFFFFFF:
+                    csize = vals.pop(0)
+                if offset == 0xFFFFFFFF:
+                    offset = vals.pop(0)
+            i += 4 + hlen
+        assert blob[offset:offset + 4] == b"PK\x03\x04", name
+        lnlen, lxlen = struct.unpack_from("<HH", blob, offset + 26)
+        data_at = offset + 30 + lnlen + lxlen
+        data = blob[data_at:data_at + usize]
+        assert len(data) == usize == csize and zlib.crc32(data) & 0xFFFFFFFF == crc, name
+        out[name] = data
+    return out
+
+
 def load(path):
     """Reads a torch zip checkpoint into an OrderedDict name -> numpy array (copies)."""
-    with zipfile.ZipFile(path) as zf:
-        names = zf.namelist()
-        pkl = [n for n in names if n.endswith("/data.pkl")]
-        assert len(pkl) == 1, pkl
-        prefix = pkl[0][: -len("data.pkl")]
-        for info in zf.infolist():
-            assert info.compress_type == zipfile.ZIP_STORED, info.filename
-        byteorder = zf.read(prefix + "byteorder").decode() if prefix + "byteorder" in names else "little"
-        assert byteorder == "little"
+    entries = read_zip(path)
+    names = list(entries)
+    pkl = [n for n in names if n.endswith("/data.pkl")]
+    assert len(pkl) == 1, pkl
+    prefix = pkl[0][: -len("data.pkl")]
+    assert all(n.startswith(prefix) for n in names)
+    byteorder = entries[prefix + "byteorder"].decode() if prefix + "byteorder" in entries else "little"
+    assert byteorder == "little"
 
-        class _Unpickler(pickle.Unpickler):
-            def find_class(self, module, name):
-                if module == "torch._utils" and name == "_rebuild_tensor_v2":
-                    return _rebuild
-                if module == "collections" and name == "OrderedDict":
-                    return collections.OrderedDict
-                if module == "torch" and name.endswith("Storage"):
-                    return _StorageType(name)
-                raise pickle.UnpicklingError(f"unexpected global {module}.{name}")
+    class _Unpickler(pickle.Unpickler):
+        def find_class(self, module, name):
+            if module == "torch._utils" and name == "_rebuild_tensor_v2":
+                return _rebuild
+            if module == "collections" and name == "OrderedDict":
+                return collections.OrderedDict
+            if module == "torch" and name.endswith("Storage"):
+                return _StorageType(name)
+            raise pickle.UnpicklingError(f"unexpected global {module}.{name}")
 
-            def persistent_load(self, pid):
-                kind, stype, key, location, numel = pid
-                assert kind == "storage" and location == "cpu"
-                return _PersistentStorage(stype.name, key, numel)
+        def persistent_load(self, pid):
+            kind, stype, key, location, numel = pid
+            assert kind == "storage" and location == "cpu"
+            return _PersistentStorage(stype.name, key, numel)
 
-        raw = _Unpickler(io.BytesIO(zf.read(pkl[0]))).load()
-        flats = {}
-        out = collections.OrderedDict()
-        for name, (_, st, offset, size, stride) in raw.items():
-            if st.key not in flats:
-                dt = DTYPE_OF[st.dtype_name].newbyteorder("<")
-                data = zf.read(f"{prefix}data/{st.key}")
-                assert len(data) == st.numel * dt.itemsize
-                flats[st.key] = np.frombuffer(data, dtype=dt)
-            flat = flats[st.key]
-            a = np.lib.stride_tricks.as_strided(
-                flat[offset:], shape=size, strides=tuple(s * flat.itemsize for s in stride))
-            out[name] = np.array(a, dtype=flat.dtype.newbyteorder("="))
-        return out
+    raw = _Unpickler(io.BytesIO(entries[pkl[0]])).load()
+    flats = {}
+    out = collections.OrderedDict()
+    for name, (_, st, offset, size, stride) in raw.items():
+        if st.key not in flats:
+            dt = DTYPE_OF[st.dtype_name].newbyteorder("<")
+            data = entries[f"{prefix}data/{st.key}"]
+            assert len(data) == st.numel * dt.itemsize
+            flats[st.key] = np.frombuffer(data, dtype=dt)
+        flat = flats[st.key]
+        a = np.lib.stride_tricks.as_strided(
+            flat[offset:], shape=size, strides=tuple(s * flat.itemsize for s in stride))
+        out[name] = np.array(a, dtype=flat.dtype.newbyteorder("="))
+    return out
