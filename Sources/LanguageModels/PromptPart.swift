@@ -23,6 +23,37 @@ public enum PromptPart: Sendable, Equatable {
             }
         }
     }
+
+    /// `parts` cut into consecutive runs of at most `size` positions (an embedding block may be
+    /// split between runs; `width` floats make one row).
+    public static func chunks(_ parts: [PromptPart], size: Int, width: Int) -> [[PromptPart]] {
+        precondition(size > 0, "chunks hold at least one position")
+        var result: [[PromptPart]] = []
+        var current: [PromptPart] = []
+        var room = size
+        for part in parts {
+            var start = 0
+            while start < part.count {
+                let take = min(room, part.count - start)
+                switch part {
+                case let .tokens(ids):
+                    current.append(.tokens(Array(ids[start..<(start + take)])))
+                case let .embeddings(values, _):
+                    current.append(.embeddings(values: Array(values[(start * width)..<((start + take) * width)]),
+                                               count: take))
+                }
+                start += take
+                room -= take
+                if room == 0 {
+                    result.append(current)
+                    current = []
+                    room = size
+                }
+            }
+        }
+        if !current.isEmpty { result.append(current) }
+        return result
+    }
 }
 
 /// A language model whose prompt may contain precomputed embedding rows besides token ids.

@@ -1,11 +1,13 @@
 import Foundation
 import ModelFiles
+import Tokenizers
 import VisionModels
 
 /// A stop-gap stand-in for `xcomposer convert`, in the test target only: turns the tiny
 /// safetensors checkpoint into an all-f32 GGUF with the names of `XComposerGGUFNames`, the LoRA
 /// merged (`W + (alpha/r) B A`), so the vision and prompt tests can run before the converter
-/// library lands. It reads only what these tests need (no tokenizer metadata).
+/// library lands. The tokenizer metadata comes from `tokenizer.model` through
+/// `SentencePieceModelFile.ggufMetadata()`.
 enum StopGapConversion {
     struct Failure: Error, CustomStringConvertible { let description: String }
 
@@ -147,7 +149,10 @@ enum StopGapConversion {
         func floats(_ v: [Double]) -> GGUFValue {
             .array(elementType: GGUFValueType.float32, values: v.map { .float32(Float($0)) })
         }
-        let metadata: [(key: String, value: GGUFValue)] = [
+        let tokenizer = try SentencePieceModelFile(contentsOf: root.appendingPathComponent("tokenizer.model").path)
+            .ggufMetadata()
+        let tokenizerEntries = tokenizer.keys.map { (key: $0, value: tokenizer[$0]!) }
+        let metadata: [(key: String, value: GGUFValue)] = tokenizerEntries + [
             ("general.architecture", .string("internlm")),
             ("internlm.block_count", u32(int(config, "num_hidden_layers"))),
             ("internlm.embedding_length", u32(int(config, "hidden_size"))),

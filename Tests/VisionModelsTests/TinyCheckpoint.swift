@@ -13,8 +13,6 @@ enum TinyCheckpoint {
     /// The photos the reference covers, by file name.
     static let imageNames = ["rocket.jpg", "chelsea.png"]
 
-    static let pool = ComputePool(threadCount: 2)
-
     /// The converted f32 GGUF, written on first use.
     static let ggufPath: Result<String, Error> = Result {
         let folder = FileManager.default.temporaryDirectory

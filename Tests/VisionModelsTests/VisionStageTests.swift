@@ -1,5 +1,6 @@
 import Foundation
 import ImageIO
+import Tensors
 import Testing
 import VisionModels
 
@@ -8,13 +9,16 @@ import VisionModels
 /// pixels, ViT, ln_vision, Q-Former and the 66 wrapped vectors within 1e-4 of the reference
 /// relative to each tensor's largest magnitude.
 @Suite(.serialized) struct VisionStageTests {
+    /// This suite's own pool: suites run in parallel, and a pool runs one job at a time.
+    static let pool = ComputePool(threadCount: 2)
+
     static let tolerance = 1e-4
 
     static func stem(_ name: String) -> String { String(name.split(separator: ".").first!) }
 
     @Test(arguments: TinyCheckpoint.imageNames)
     func resizedImageMatchesPIL(_ name: String) throws {
-        let model = try XComposerVisionModel(file: try TinyCheckpoint.file(), pool: TinyCheckpoint.pool)
+        let model = try XComposerVisionModel(file: try TinyCheckpoint.file(), pool: Self.pool)
         let image = try ImageDecoder.decode(path: TinyCheckpoint.images.appendingPathComponent(name).path)
         let resized = model.preprocessor.resized(image)
         let reference = try TinyCheckpoint.referenceArray("\(Self.stem(name)).resized.npy")
@@ -28,7 +32,7 @@ import VisionModels
 
     @Test(arguments: TinyCheckpoint.imageNames)
     func stagesMatchReference(_ name: String) throws {
-        let model = try XComposerVisionModel(file: try TinyCheckpoint.file(), pool: TinyCheckpoint.pool)
+        let model = try XComposerVisionModel(file: try TinyCheckpoint.file(), pool: Self.pool)
         let stem = Self.stem(name)
         // From the reference's own 8-bit image, so each later stage is checked on its own.
         let resized = try TinyCheckpoint.referenceArray("\(stem).resized.npy").values.map { UInt8($0) }
@@ -54,7 +58,7 @@ import VisionModels
     /// The whole path from the decoded file, as `xcomposer generate --image` runs it.
     @Test(arguments: TinyCheckpoint.imageNames)
     func encodeFromFileMatchesReference(_ name: String) throws {
-        let model = try XComposerVisionModel(file: try TinyCheckpoint.file(), pool: TinyCheckpoint.pool)
+        let model = try XComposerVisionModel(file: try TinyCheckpoint.file(), pool: Self.pool)
         let image = try ImageDecoder.decode(path: TinyCheckpoint.images.appendingPathComponent(name).path)
         let embedding = try model.encode(image)
         let reference = try TinyCheckpoint.referenceArray("\(Self.stem(name)).image_embeds.npy")
