@@ -7,13 +7,12 @@ struct ImageProjection: Sendable {
     /// `H` each.
     let start, end: FloatBuffer
 
-    init(reader: VisionTensorReader, configuration c: VisionConfiguration) throws(VisionLoadError) {
+    init(reader: any VisionWeightSource, configuration c: VisionConfiguration) throws(VisionLoadError) {
         typealias N = XComposerGGUFNames.ProjectionTensor
-        projection = DenseLinear(weight: try reader.read(N.weight, shape: [c.languageWidth, c.qformerWidth]),
-                                 bias: try reader.read(N.bias, shape: [c.languageWidth]),
-                                 outputs: c.languageWidth, inputs: c.qformerWidth)
-        start = try reader.read(N.imageStart, shape: [1, 1, c.languageWidth])
-        end = try reader.read(N.imageEnd, shape: [1, 1, c.languageWidth])
+        projection = DenseLinear(weight: try reader.matrix(N.weight, shape: [c.languageWidth, c.qformerWidth]),
+                                 bias: try reader.vector(N.bias, shape: [c.languageWidth]))
+        start = try reader.vector(N.imageStart, shape: [1, 1, c.languageWidth])
+        end = try reader.vector(N.imageEnd, shape: [1, 1, c.languageWidth])
     }
 
     /// `(Q + 2) × H`: the start flag, the `Q` projected queries, the end flag.

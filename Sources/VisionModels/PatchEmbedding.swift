@@ -14,14 +14,13 @@ struct PatchEmbedding: Sendable {
     let patchSize: Int
     let gridSize: Int
 
-    init(reader: VisionTensorReader, configuration c: VisionConfiguration) throws(VisionLoadError) {
+    init(reader: any VisionWeightSource, configuration c: VisionConfiguration) throws(VisionLoadError) {
         typealias N = XComposerGGUFNames.VisionTensor
         let p = c.patchSize
-        let weight = try reader.read(N.patchWeight, shape: [c.visionWidth, c.channels, p, p])
-        let bias = try reader.read(N.patchBias, shape: [c.visionWidth])
-        projection = DenseLinear(weight: weight, bias: bias, outputs: c.visionWidth, inputs: c.patchInputs)
-        classEmbedding = try reader.read(N.classEmbedding, shape: [1, 1, c.visionWidth])
-        positionEmbedding = try reader.read(N.positionEmbedding, shape: [1, c.visionTokenCount, c.visionWidth])
+        projection = DenseLinear(weight: try reader.matrix(N.patchWeight, shape: [c.visionWidth, c.channels, p, p]),
+                                 bias: try reader.vector(N.patchBias, shape: [c.visionWidth]))
+        classEmbedding = try reader.vector(N.classEmbedding, shape: [1, 1, c.visionWidth])
+        positionEmbedding = try reader.vector(N.positionEmbedding, shape: [1, c.visionTokenCount, c.visionWidth])
         channels = c.channels
         patchSize = p
         gridSize = c.gridSize

@@ -9,11 +9,11 @@ struct PerceiveSampler: Sendable {
     let layers: [QFormerLayer]
     let configuration: VisionConfiguration
 
-    init(reader: VisionTensorReader, configuration c: VisionConfiguration) throws(VisionLoadError) {
+    init(reader: any VisionWeightSource, configuration c: VisionConfiguration) throws(VisionLoadError) {
         typealias N = XComposerGGUFNames.QFormerTensor
-        queryEmbedding = try reader.read(N.queryEmbedding, shape: [1, c.queryCount, c.qformerWidth])
-        embeddingNorm = LayerNorm(weight: try reader.read(N.embeddingNormWeight, shape: [c.qformerWidth]),
-                                  bias: try reader.read(N.embeddingNormBias, shape: [c.qformerWidth]),
+        queryEmbedding = try reader.vector(N.queryEmbedding, shape: [1, c.queryCount, c.qformerWidth])
+        embeddingNorm = LayerNorm(weight: try reader.vector(N.embeddingNormWeight, shape: [c.qformerWidth]),
+                                  bias: try reader.vector(N.embeddingNormBias, shape: [c.qformerWidth]),
                                   epsilon: c.qformerNormEpsilon)
         var layers: [QFormerLayer] = []
         for index in 0..<c.qformerBlockCount {

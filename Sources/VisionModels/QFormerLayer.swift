@@ -18,7 +18,7 @@ struct QFormerLayer: Sendable {
     let feedForwardNorm: LayerNorm
     let heads: Int
 
-    init(reader: VisionTensorReader, configuration c: VisionConfiguration, index: Int) throws(VisionLoadError) {
+    init(reader: any VisionWeightSource, configuration c: VisionConfiguration, index: Int) throws(VisionLoadError) {
         typealias N = XComposerGGUFNames.QFormerTensor
         let prefix = N.block(index)
         let d = c.qformerWidth, e = c.encoderWidth, f = c.qformerFeedForwardLength

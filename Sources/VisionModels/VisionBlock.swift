@@ -14,27 +14,27 @@ struct VisionBlock: Sendable {
     let down: DenseLinear
     let heads: Int
 
-    init(reader: VisionTensorReader, configuration c: VisionConfiguration, index: Int) throws(VisionLoadError) {
+    init(reader: any VisionWeightSource, configuration c: VisionConfiguration, index: Int) throws(VisionLoadError) {
         typealias N = XComposerGGUFNames.VisionTensor
         let prefix = N.block(index)
         let d = c.visionWidth, f = c.visionFeedForwardLength
-        norm1 = LayerNorm(weight: try reader.read(prefix + N.norm1Weight, shape: [d]),
-                          bias: try reader.read(prefix + N.norm1Bias, shape: [d]), epsilon: c.visionNormEpsilon)
-        norm2 = LayerNorm(weight: try reader.read(prefix + N.norm2Weight, shape: [d]),
-                          bias: try reader.read(prefix + N.norm2Bias, shape: [d]), epsilon: c.visionNormEpsilon)
-        let qkvWeight = try reader.read(prefix + N.qkvWeight, shape: [3 * d, d])
-        let queryBias = try reader.read(prefix + N.queryBias, shape: [d])
-        let valueBias = try reader.read(prefix + N.valueBias, shape: [d])
+        norm1 = LayerNorm(weight: try reader.vector(prefix + N.norm1Weight, shape: [d]),
+                          bias: try reader.vector(prefix + N.norm1Bias, shape: [d]), epsilon: c.visionNormEpsilon)
+        norm2 = LayerNorm(weight: try reader.vector(prefix + N.norm2Weight, shape: [d]),
+                          bias: try reader.vector(prefix + N.norm2Bias, shape: [d]), epsilon: c.visionNormEpsilon)
+        let qkvWeight = try reader.matrix(prefix + N.qkvWeight, shape: [3 * d, d])
+        let queryBias = try reader.vector(prefix + N.queryBias, shape: [d])
+        let valueBias = try reader.vector(prefix + N.valueBias, shape: [d])
         let joined = FloatBuffer(count: 3 * d)
         joined.pointer.update(from: queryBias.pointer, count: d)
         (joined.pointer + 2 * d).update(from: valueBias.pointer, count: d)
-        queryKeyValue = DenseLinear(weight: qkvWeight, bias: joined, outputs: 3 * d, inputs: d)
-        output = DenseLinear(weight: try reader.read(prefix + N.outputWeight, shape: [d, d]),
-                             bias: try reader.read(prefix + N.outputBias, shape: [d]), outputs: d, inputs: d)
-        up = DenseLinear(weight: try reader.read(prefix + N.upWeight, shape: [f, d]),
-                         bias: try reader.read(prefix + N.upBias, shape: [f]), outputs: f, inputs: d)
-        down = DenseLinear(weight: try reader.read(prefix + N.downWeight, shape: [d, f]),
-                           bias: try reader.read(prefix + N.downBias, shape: [d]), outputs: d, inputs: f)
+        queryKeyValue = DenseLinear(weight: qkvWeight, bias: joined)
+        output = DenseLinear(weight: try reader.matrix(prefix + N.outputWeight, shape: [d, d]),
+                             bias: try reader.vector(prefix + N.outputBias, shape: [d]))
+        up = DenseLinear(weight: try reader.matrix(prefix + N.upWeight, shape: [f, d]),
+                         bias: try reader.vector(prefix + N.upBias, shape: [f]))
+        down = DenseLinear(weight: try reader.matrix(prefix + N.downWeight, shape: [d, f]),
+                           bias: try reader.vector(prefix + N.downBias, shape: [d]))
         heads = c.visionHeadCount
     }
 

@@ -45,6 +45,18 @@ public struct VisionConfiguration: Sendable, Equatable {
     /// Whether layer `layer` of the sampler has cross-attention (BLIP-2: `layer % freq == 0`).
     public func hasCrossAttention(_ layer: Int) -> Bool { layer % crossAttentionFrequency == 0 }
 
+    /// InternLM-XComposer v1's real sizes (spec §1.2–1.3): EVA ViT-g/14 with 39 blocks of 1408,
+    /// the 12-layer Q-Former of 768 with 64 queries, projected into a 4096-wide language model.
+    public static let xcomposerV1 = VisionConfiguration(
+        imageSize: 224, patchSize: 14, channels: 3, visionWidth: 1408, visionBlockCount: 39,
+        visionHeadCount: 16, visionFeedForwardLength: 6144, visionNormEpsilon: 1e-6, postNormEpsilon: 1e-5,
+        imageMean: [0.48145466, 0.4578275, 0.40821073], imageStandardDeviation: [0.26862954, 0.26130258, 0.27577711],
+        qformerWidth: 768, qformerBlockCount: 12, qformerHeadCount: 12, qformerFeedForwardLength: 3072,
+        crossAttentionFrequency: 2, encoderWidth: 1408, qformerNormEpsilon: 1e-12, queryCount: 64,
+        languageWidth: 4096)
+}
+
+extension VisionConfiguration {
     /// Reads the configuration; `file` names the model in errors.
     /// - Throws: `.noVisionTower` when the file has no vision metadata at all.
     public init(metadata: GGUFMetadata, file: String) throws(VisionLoadError) {

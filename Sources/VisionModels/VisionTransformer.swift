@@ -10,7 +10,7 @@ struct VisionTransformer: Sendable {
     let postNorm: LayerNorm
     let configuration: VisionConfiguration
 
-    init(reader: VisionTensorReader, configuration c: VisionConfiguration) throws(VisionLoadError) {
+    init(reader: any VisionWeightSource, configuration c: VisionConfiguration) throws(VisionLoadError) {
         typealias N = XComposerGGUFNames.VisionTensor
         embedding = try PatchEmbedding(reader: reader, configuration: c)
         var blocks: [VisionBlock] = []
@@ -18,8 +18,8 @@ struct VisionTransformer: Sendable {
             blocks.append(try VisionBlock(reader: reader, configuration: c, index: index))
         }
         self.blocks = blocks
-        postNorm = LayerNorm(weight: try reader.read(N.postNormWeight, shape: [c.visionWidth]),
-                             bias: try reader.read(N.postNormBias, shape: [c.visionWidth]),
+        postNorm = LayerNorm(weight: try reader.vector(N.postNormWeight, shape: [c.visionWidth]),
+                             bias: try reader.vector(N.postNormBias, shape: [c.visionWidth]),
                              epsilon: c.postNormEpsilon)
         configuration = c
     }

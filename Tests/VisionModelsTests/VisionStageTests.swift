@@ -1,5 +1,6 @@
 import Foundation
 import ImageIO
+import ModelFiles
 import Tensors
 import Testing
 import VisionModels
@@ -65,5 +66,36 @@ import VisionModels
         let error = relativeError(embedding.values, reference.values)
         print("\(name) encode from file: relative error \(error)")
         #expect(error <= Self.tolerance)
+    }
+
+    /// The ViT's matrices stored as f16, as a converted checkpoint has them (their values came
+    /// from f16, so nothing is rounded): the tiled f16 → f32 path gives the same result.
+    @Test func f16MatricesMatchReference() throws {
+        let file = try TinyCheckpoint.edited("f16.gguf") { _, tensors in
+            tensors = tensors.map { tensor in
+                guard tensor.name.hasPrefix("v."), tensor.name.hasSuffix(".weight"), tensor.dimensions.count >= 2,
+                      tensor.type == .f32 else { return tensor }
+                var bytes: [UInt8] = []
+                tensor.bytes.withUnsafeBytes { raw in
+                    for i in 0..<(raw.count / 4) {
+                        let value = raw.loadUnaligned(fromByteOffset: 4 * i, as: Float.self)
+                        withUnsafeBytes(of: Float16(value).bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+                    }
+                }
+                return GGUFWriter.Tensor(name: tensor.name, type: .f16, dimensions: tensor.dimensions, bytes: bytes)
+            }
+        }
+        #expect(file.tensor(named: "v.blk.0.attn_qkv.weight")?.type == .f16)
+        #expect(file.tensor(named: "v.patch_embd.weight")?.type == .f16)
+        let model = try XComposerVisionModel(file: file, pool: Self.pool)
+        for name in TinyCheckpoint.imageNames {
+            let image = try ImageDecoder.decode(path: TinyCheckpoint.images.appendingPathComponent(name).path)
+            let stages = try model.stages(pixels: model.preprocessor.pixels(image))
+            for (stage, ours) in [("vit", stages.vision), ("image_embeds", stages.embedding.values)] {
+                let error = relativeError(ours, try TinyCheckpoint.referenceArray("\(Self.stem(name)).\(stage).npy").values)
+                print("\(name) \(stage) with f16 matrices: relative error \(error)")
+                #expect(error <= Self.tolerance)
+            }
+        }
     }
 }
