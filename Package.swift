@@ -46,12 +46,14 @@ let package = Package(
         // XComposer's eyes: EVA ViT, the perceive sampler (Q-Former) and the projection, from GGUF.
         .target(name: "VisionModels", dependencies: ["Tensors", "ModelFiles", "ImageIO", "CKernels", "COpenBLAS",
                                               "LanguageModels", "Tokenizers"]),
+        // `xcomposer convert`: Hugging Face InternLM-XComposer checkpoints (.bin or safetensors) to GGUF.
+        .target(name: "CheckpointConversion", dependencies: ["ModelFiles", "Tensors", "Tokenizers", "CKernels", "COpenBLAS"]),
         .executableTarget(
             name: "xcomposer",
             dependencies: [
                 "Engine", "LanguageModels", "ModelFiles", "Tokenizers", "Tensors",
                 "AppCore", "CursesUI", "ImageIO", "TerminalGraphics", "SessionStore",
-                "ImageLibrary", "Composer", "LocalStorage", "VisionModels",
+                "ImageLibrary", "Composer", "LocalStorage", "VisionModels", "CheckpointConversion",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -64,13 +66,16 @@ let package = Package(
                     exclude: ["Fixtures"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "LanguageModels", "Tokenizers"]),
         .testTarget(name: "VisionModelsTests",
-                    dependencies: ["VisionModels", "LanguageModels", "Engine", "Tokenizers", "ModelFiles", "Tensors", "ImageIO"]),
+                    dependencies: ["VisionModels", "LanguageModels", "Engine", "Tokenizers", "ModelFiles", "Tensors", "ImageIO",
+                                   "CheckpointConversion"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"], exclude: ["Fixtures"]),
         .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "ImageIO"]),
         .testTarget(name: "AppCoreTests", dependencies: ["AppCore", "Engine", "Tokenizers"]),
         .testTarget(name: "ComposerTests", dependencies: ["Composer", "Engine"], exclude: ["Fixtures"]),
         .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "AppCore"]),
         .testTarget(name: "ImageLibraryTests", dependencies: ["ImageLibrary", "ImageIO"]),
+        .testTarget(name: "CheckpointConversionTests",
+                    dependencies: ["CheckpointConversion", "ModelFiles", "Tensors", "Tokenizers", "LanguageModels", "VisionModels"]),
         // Runs the built `xcomposer` binary (make test builds it first) as a user would, including
         // the terminal app inside tmux.
         .testTarget(name: "CLITests", dependencies: ["ModelFiles", "Tensors", "LanguageModels", "ImageIO", "Composer"]),

@@ -8,14 +8,14 @@ import Darwin
 ///
 /// Mapping instead of reading means weights are paged in from the page cache on first use and
 /// shared between processes, and opening a model costs only the header parse.
-final class MappedFile: @unchecked Sendable {
+public final class MappedFile: @unchecked Sendable {
     /// First byte of the mapping (nil for an empty file, which cannot be mapped).
-    let base: UnsafeRawPointer?
-    let size: Int
+    public let base: UnsafeRawPointer?
+    public let size: Int
 
     /// Maps the file at `path`; a regular file is required (a FIFO or directory is refused
     /// without blocking).
-    init(path: String) throws(ModelFileError) {
+    public init(path: String) throws(ModelFileError) {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         if fd < 0 {
             let code = errno
@@ -46,7 +46,7 @@ final class MappedFile: @unchecked Sendable {
     }
 
     /// The mapped bytes (empty for an empty file).
-    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: size) }
+    public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: size) }
 
     deinit {
         if let base { munmap(UnsafeMutableRawPointer(mutating: base), size) }

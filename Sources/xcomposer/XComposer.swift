@@ -6,7 +6,7 @@ struct XComposer: AsyncParsableCommand {
         commandName: "xcomposer",
         abstract: "Chat about images and compose illustrated articles with a local model.",
         subcommands: [ChatCommand.self, GenerateCommand.self, BenchCommand.self, LogitsCommand.self, LibraryCommand.self,
-                      ComposeCommand.self],
+                      ComposeCommand.self, ConvertCommand.self],
         defaultSubcommand: ChatCommand.self
     )
 }

@@ -1,3 +1,4 @@
+import CheckpointConversion
 import Foundation
 import ModelFiles
 import Tensors
@@ -13,15 +14,19 @@ enum TinyCheckpoint {
     /// The photos the reference covers, by file name.
     static let imageNames = ["rocket.jpg", "chelsea.png"]
 
-    /// The converted f32 GGUF, written on first use, mapped, then deleted from disk (the
-    /// mapping keeps its data alive for the whole test process).
+    /// The checkpoint converted by `xcomposer convert`'s library at f32, written on first use,
+    /// mapped, then deleted from disk (the mapping keeps its data alive for the whole test
+    /// process).
     static let converted: Result<GGUFFile, Error> = Result {
         let folder = FileManager.default.temporaryDirectory
             .appendingPathComponent("xcomposer-vision-tests-\(getpid())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("xcomposer-tiny-f32.gguf").path
-        try StopGapConversion.convert(root: root, output: path)
+        // The real checkpoint layout (zip-pickle .bin shards, LoRA unmerged), all f32.
+        let options = try ConversionOptions(languageType: .f32, visionType: .f32)
+        _ = try CheckpointConverter.convert(checkpoint: root.appendingPathComponent("checkpoint-bin").path,
+                                            output: path, options: options)
         return try GGUFFile.open(path: path)
     }
 
