@@ -44,7 +44,8 @@ let package = Package(
         // The user's own photos, indexed in SQLite with captions, retrieved by caption (BM25).
         .target(name: "ImageLibrary", dependencies: ["ImageIO", "LocalStorage", .product(name: "GRDB", package: "GRDB.swift")]),
         // XComposer's eyes: EVA ViT, the perceive sampler (Q-Former) and the projection, from GGUF.
-        .target(name: "VisionModels", dependencies: ["Tensors", "ModelFiles", "ImageIO"]),
+        .target(name: "VisionModels", dependencies: ["Tensors", "ModelFiles", "ImageIO", "CKernels", "COpenBLAS",
+                                              "LanguageModels", "Tokenizers"]),
         // `xcomposer convert`: Hugging Face InternLM-XComposer checkpoints (.bin or safetensors) to GGUF.
         .target(name: "CheckpointConversion", dependencies: ["ModelFiles", "Tensors", "Tokenizers", "CKernels", "COpenBLAS"]),
         .executableTarget(
@@ -52,7 +53,7 @@ let package = Package(
             dependencies: [
                 "Engine", "LanguageModels", "ModelFiles", "Tokenizers", "Tensors",
                 "AppCore", "CursesUI", "ImageIO", "TerminalGraphics", "SessionStore",
-                "ImageLibrary", "Composer", "LocalStorage", "CheckpointConversion",
+                "ImageLibrary", "Composer", "LocalStorage", "VisionModels", "CheckpointConversion",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -64,6 +65,9 @@ let package = Package(
                     dependencies: ["LanguageModels", "ModelFiles", "Tokenizers", "Tensors"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "LanguageModels", "Tokenizers"]),
+        .testTarget(name: "VisionModelsTests",
+                    dependencies: ["VisionModels", "LanguageModels", "Engine", "Tokenizers", "ModelFiles", "Tensors", "ImageIO",
+                                   "CheckpointConversion"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"], exclude: ["Fixtures"]),
         .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "ImageIO"]),
         .testTarget(name: "AppCoreTests", dependencies: ["AppCore", "Engine", "Tokenizers"]),

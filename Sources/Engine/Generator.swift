@@ -45,7 +45,11 @@ public final class Generator {
         let prefillStart = clock.now
         var logits: UnsafeBufferPointer<Float>
         do {
-            logits = try prefill(prompt, shouldCancel: shouldCancel, onEvent: onEvent)
+            if let parts = request.promptParts {
+                logits = try prefill(parts: parts, shouldCancel: shouldCancel, onEvent: onEvent)
+            } else {
+                logits = try prefill(prompt, shouldCancel: shouldCancel, onEvent: onEvent)
+            }
         } catch ModelError.cancelled {
             stats.prefillSeconds = seconds(clock.now - prefillStart)
             return end(.cancelled, stats: stats, onEvent: onEvent)
@@ -130,8 +134,10 @@ public final class Generator {
         if parameters.numBeams > model.sequenceSlots {
             throw .notEnoughSequenceSlots(needed: parameters.numBeams, available: model.sequenceSlots)
         }
+        // Dropping tokens from a prompt with images could cut an image apart: it must fit whole.
+        let policy = request.promptParts == nil ? parameters.contextPolicy : .error
         return try PromptFitting.fit(request.promptTokens, contextLength: model.contextLength,
-                                     maxNewTokens: parameters.maxNewTokens, policy: parameters.contextPolicy)
+                                     maxNewTokens: parameters.maxNewTokens, policy: policy)
     }
 
     /// Feeds the prompt into slot 0 in chunks, reporting progress after each.

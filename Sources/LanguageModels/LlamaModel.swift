@@ -27,7 +27,7 @@ public final class LlamaModel: CausalLanguageModel {
     private let file: GGUFFile
     private let multiplier: MatrixMultiplier
     private let cache: KVCache
-    private let scratch: ForwardScratch
+    let scratch: ForwardScratch
     /// `base^(-2i/d) / factor_i` for each rotated pair.
     private let inverseFrequencies: [Double]
     /// Each layer's products, bound to the scratch buffers once.
@@ -145,12 +145,13 @@ public final class LlamaModel: CausalLanguageModel {
     // MARK: - Forward pass
 
     /// Runs all layers on `scratch.tokens[0..<count]`, leaving the final hidden states in
-    /// `scratch.x` (before the output norm).
-    private func forward(count n: Int, shouldCancel: () -> Bool) throws {
+    /// `scratch.x` (before the output norm). With `embedded`, the input rows are already in
+    /// `scratch.x` (precomputed embeddings such as image vectors) and no token is looked up.
+    func forward(count n: Int, embedded: Bool = false, shouldCancel: () -> Bool) throws {
         let c = configuration
         let d = c.embeddingLength
         let s = scratch
-        for i in 0..<n {
+        for i in 0..<n where !embedded {
             let token = Int(s.tokens[i])
             weights.tokenEmbedding.dequantizeRows(token..<(token + 1), into: s.x + i * d)
         }
@@ -186,7 +187,7 @@ public final class LlamaModel: CausalLanguageModel {
     }
 
     /// Final norm and output head for `count` hidden-state rows.
-    private func logits(rows: UnsafePointer<Float>, count: Int) -> UnsafeBufferPointer<Float> {
+    func logits(rows: UnsafePointer<Float>, count: Int) -> UnsafeBufferPointer<Float> {
         let d = configuration.embeddingLength
         for i in 0..<count { normalize(rows + i * d, weights.outputNorm, into: scratch.xb + i * d) }
         multiplier.multiply(headGroup, input: scratch.xb, inputStride: d, vectors: count)

@@ -34,10 +34,17 @@ struct GenerateCommand: AsyncParsableCommand {
     @Flag(help: "Print token counts and speeds to stderr at the end.")
     var stats = false
 
+    @Option(help: "A photo (JPEG or PNG) to ask about: the prompt becomes XComposer's first turn with the image before the question (needs a model with a vision tower).")
+    var image: String?
+
     func run() async throws {
         let promptText = try readPrompt()
         let opened: OpenedModel
         do { opened = try OpenedModel.open(path: options.modelPath) } catch { throw fail(error.message) }
+        if let image {
+            try await runWithImage(path: image, question: promptText, opened: opened)
+            return
+        }
         let (file, tokenizer) = (opened.file, opened.tokenizer)
         let promptTokens = try encodePrompt(promptText, tokenizer: tokenizer, metadata: file.metadata)
 
@@ -52,13 +59,18 @@ struct GenerateCommand: AsyncParsableCommand {
         } catch {
             throw fail(error.message)
         }
+        try await stream(GenerationRequest(promptTokens: promptTokens, parameters: parameters), on: engine)
+    }
+
+    /// Streams the request's text to stdout, then its statistics (with --stats) to stderr.
+    func stream(_ request: GenerationRequest, on engine: Engine) async throws {
         let cancelOnInterrupt = InterruptHandler { engine.cancel() }
         defer { cancelOnInterrupt.remove() }
 
         var failure: String?
         var finalStats: GenerationStatistics?
         var wroteText = false
-        for await event in engine.submit(GenerationRequest(promptTokens: promptTokens, parameters: parameters)) {
+        for await event in engine.submit(request) {
             switch event {
             case let .text(piece):
                 writeOut(piece)
