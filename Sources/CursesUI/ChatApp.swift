@@ -36,6 +36,9 @@ public final class ChatApp {
     public let inbox = ChatInbox()
     private let latency = LatencyRecorder()
 
+    /// Where the user asked to go as the chat closed (`/compose`, `/open FILE.md`, `/drafts`).
+    public var handoff: ChatHandoff? { state.handoff }
+
     public init(state: ChatState, backend: ChatBackend, options: ChatAppOptions) {
         self.state = state
         self.backend = backend

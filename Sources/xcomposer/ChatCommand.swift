@@ -83,5 +83,18 @@ struct ChatCommand: ParsableCommand {
         engine.perform(.loadModel(path: options.modelPath), inbox: app.inbox)
         let status = app.run()
         if status != 0 { throw ExitCode(status) }
+        if let handoff = app.handoff {
+            let editor = ComposeScreen(model: options, screen: screen, libraryFolder: nil, db: nil,
+                                       previews: imageMode == .sixel ? "auto" : images)
+            switch handoff {
+            case let .compose(title):
+                let start: ComposeScreen.Start = title.map { .compose(title: $0, paragraphs: 5, images: nil) } ?? .askTitle
+                try editor.run(start: start)
+            case let .openArticle(path):
+                try editor.run(start: .markdown(path))
+            case .drafts:
+                try editor.run(start: .draftList)
+            }
+        }
     }
 }

@@ -103,7 +103,8 @@ struct ComposeCommand: AsyncParsableCommand {
                                      metadata: file.metadata, contextLength: contextLength)
         let stepStarted = Mutex(ProcessStats.now)
         let verbose = self.verbose
-        let pipeline = ComposePipeline(library: pictures, generate: { messages, parameters, onText in
+        let embedder = try? CaptionEmbedder(file: file, tokenizer: tokenizer)
+        let pipeline = ComposePipeline(library: pictures, embedder: embedder, generate: { messages, parameters, onText in
             try await answerer.answer(messages, parameters: parameters, onText: onText)
         }, report: { report in
             switch report {

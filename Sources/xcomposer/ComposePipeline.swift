@@ -39,6 +39,8 @@ struct ComposePipeline: Sendable {
     let prompts = ComposePrompts(family: .instruct)
     let parsers = ComposeParsers(family: .instruct)
     let library: [LibraryImage]
+    /// Embeds captions with the model for the cosine half of the ranking; nil ranks by BM25 alone.
+    var embedder: CaptionEmbedder? = nil
     let generate: Generate
     let report: @Sendable (Report) -> Void
 
@@ -116,7 +118,9 @@ struct ComposePipeline: Sendable {
                 emit: (ArticleEvent) throws -> Void) throws -> String? {
         report(.step("searching the library for image \(label)"))
         try emit(.retrievalStarted(slot))
-        var found = LibrarySearch.rank(caption: caption, in: library, excluding: used, limit: ComposePrompts.candidateCount)
+        let vectors = embedder?.vectors(for: library)
+        var found = LibrarySearch.rank(caption: caption, in: library, excluding: used, limit: ComposePrompts.candidateCount,
+                                       embeddings: vectors, queryEmbedding: vectors == nil ? nil : embedder?.embed(caption))
         if found.isEmpty {
             found = LibrarySearch.rank(caption: paragraph, in: library, excluding: used, limit: ComposePrompts.candidateCount)
             if !found.isEmpty {

@@ -16,6 +16,8 @@ struct ComposeScreen {
         /// A saved draft: its id, or nil for the newest.
         case draft(Int64?)
         case markdown(String)
+        /// The list of saved drafts, to pick one.
+        case draftList
     }
 
     let model: ModelOptions
@@ -56,6 +58,8 @@ struct ComposeScreen {
         switch start {
         case .askTitle:
             break
+        case .draftList:
+            first = [.listDrafts]
         case let .compose(title, paragraphs, images):
             state = ComposeState.composing(title: title, environment: .live)
             state.paragraphCount = paragraphs

@@ -29,6 +29,7 @@ final class ComposeScreenBackend: ComposeBackend, Sendable {
     private let db: String?
     private let store: SessionStore?
     private let answerer = Mutex<ModelAnswerer?>(nil)
+    private let embedder = Mutex<CaptionEmbedder?>(nil)
     /// Why the model could not be loaded, once that is known.
     private let loadFailure = Mutex<String?>(nil)
     private let job = Mutex<Task<Void, Never>?>(nil)
@@ -135,6 +136,8 @@ final class ComposeScreenBackend: ComposeBackend, Sendable {
                 let (engine, context) = try opened.startEngine(contextLength: settings.context, sequenceSlots: 1,
                                                                pool: ComputePool(threadCount: settings.threads),
                                                                numerics: settings.numerics)
+                let captions = try? CaptionEmbedder(file: opened.file, tokenizer: opened.tokenizer)
+                embedder.withLock { $0 = captions }
                 answerer.withLock {
                     $0 = ModelAnswerer(engine: engine, tokenizer: opened.tokenizer, template: template,
                                        metadata: opened.file.metadata, contextLength: context)
@@ -158,7 +161,7 @@ final class ComposeScreenBackend: ComposeBackend, Sendable {
     }
 
     private func makePipeline(_ inbox: ComposeInbox) -> ComposePipeline {
-        ComposePipeline(library: library.withLock { $0 }, generate: { [self] messages, parameters, onText in
+        ComposePipeline(library: library.withLock { $0 }, embedder: embedder.withLock { $0 }, generate: { [self] messages, parameters, onText in
             let model = try await waitForModel()
             return try await model.answer(messages, parameters: parameters, onText: onText)
         }, report: { report in

@@ -159,6 +159,26 @@ import VisionModels
         #expect(answer == prompt.greedy.ids)
     }
 
+    /// The caption vectors of hybrid retrieval: the mean of the final-norm hidden states over
+    /// the prompt equals the mean of the reference's final-norm rows.
+    @Test func meanHiddenStateIsTheMeanOfTheReferenceFinalNormStates() throws {
+        var warnings: [String] = []
+        let (file, _) = try convert(TinyFixture.safetensorsCheckpoint, "mean.gguf", warnings: &warnings)
+        let model = try loadModel(file)
+        let prompt = try TinyFixture.textPrompt()
+        let states = try NpyArray(contentsOf: TinyFixture.reference("debug/text.llm_final_norm.npy"))
+        let width = model.configuration.embeddingLength
+        let rows = states.values.count / width
+        #expect(rows == prompt.ids.count)
+        let expected = (0..<width).map { j in (0..<rows).reduce(0.0) { $0 + states.values[$1 * width + j] } / Double(rows) }
+        let ours = try model.meanHiddenState(tokens: prompt.ids)
+        let error = relativeError(ours, expected)
+        #expect(error < 1e-4, "relative error \(error)")
+        // Another text gives another vector.
+        let other = try model.meanHiddenState(tokens: Array(prompt.ids.prefix(5)))
+        #expect(relativeError(other, expected) > 1e-2)
+    }
+
     /// Converting a row at a time (every LoRA merge split into one-row products) gives the
     /// same tensors as whole-tensor chunks, to float rounding, and many more progress reports.
     @Test func smallChunksGiveTheSameTensors() throws {

@@ -31,6 +31,8 @@ public struct ChatState: Sendable {
     public var imageModeReason: String?
     public var screen: (columns: Int, rows: Int) = (80, 24)
     public private(set) var shouldQuit = false
+    /// Where the user asked to go when the chat closes (the article editor), if anywhere.
+    public internal(set) var handoff: ChatHandoff?
     /// When Ctrl-C was pressed last, so a second press within `quitWindow` quits.
     var interruptArmedAt: Double?
     /// The saved session this conversation is, once the first autosave has stored it.
@@ -110,6 +112,13 @@ public struct ChatState: Sendable {
         shouldQuit = true
         return activity.isBusy ? [.cancelGeneration, .quit] : [.quit]
     }
+}
+
+/// A screen the chat hands over to as it closes.
+public enum ChatHandoff: Sendable, Equatable {
+    case compose(title: String?)
+    case openArticle(String)
+    case drafts
 }
 
 extension ChatState {

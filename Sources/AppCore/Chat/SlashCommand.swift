@@ -13,6 +13,10 @@ public enum SlashCommand: Sendable, Equatable {
     case sessions
     case resume(Int64)
     case export(String?)
+    /// Leave the chat for the article editor: compose a title, open a Markdown file, or list drafts.
+    case compose(String?)
+    case openArticle(String)
+    case drafts
 
     /// Every command with its one-line help, in the order the help screen lists them.
     public static let summaries: [(usage: String, help: String)] = [
@@ -27,6 +31,9 @@ public enum SlashCommand: Sendable, Equatable {
         ("/sessions", "list saved conversations (every chat is saved as you go)"),
         ("/resume ID", "carry on with a saved conversation"),
         ("/export [FOLDER]", "write the conversation as Markdown (with its images) and JSON"),
+        ("/compose [TITLE]", "write an illustrated article in the article editor"),
+        ("/open FILE.md", "open a Markdown article in the editor (/open ID resumes a conversation)"),
+        ("/drafts", "the article editor's saved drafts"),
         ("/help", "keys and commands"),
         ("/quit", "leave (Ctrl-Q, or Ctrl-C twice)"),
     ]
@@ -53,7 +60,12 @@ public enum SlashCommand: Sendable, Equatable {
             return .set(name: parts[0].lowercased(), value: parts[1].trimmingWhitespace())
         case "quit", "exit", "q": return .quit
         case "sessions": return .sessions
-        case "resume", "open": return argument.flatMap { Int64($0) }.map { .resume($0) }
+        case "resume": return argument.flatMap { Int64($0) }.map { .resume($0) }
+        case "open":
+            guard let argument else { return nil }
+            return Int64(argument).map { .resume($0) } ?? .openArticle(argument)
+        case "compose", "write": return .compose(argument)
+        case "drafts": return .drafts
         case "export": return .export(argument)
         default: return nil
         }
@@ -116,6 +128,15 @@ extension ChatState {
             }
             let folder = directory.map { PathParsing.parsePastedPath($0, home: environment.home) ?? $0 }
             return [.export(sessionContent, directory: folder)]
+        case let .compose(title):
+            handoff = .compose(title: title)
+            return requestQuit()
+        case let .openArticle(path):
+            handoff = .openArticle(PathParsing.parsePastedPath(path, home: environment.home) ?? path)
+            return requestQuit()
+        case .drafts:
+            handoff = .drafts
+            return requestQuit()
         }
         return []
     }

@@ -20,9 +20,21 @@ extension ComposeState {
 
     private mutating func browse(_ input: KeyInput) -> [ComposeEffect] {
         switch input {
-        case let .text(text), let .paste(text):
-            guard text.count == 1, let key = text.first else { return [] }
-            return command(key)
+        case let .text(text):
+            // Keys typed fast arrive together: each is a command until one opens a text
+            // field (/, e, n, …), which then gets the rest.
+            var effects: [ComposeEffect] = []
+            var rest = Substring(text)
+            while let key = rest.popFirst() {
+                effects += command(key)
+                if mode != .browsing {
+                    if !rest.isEmpty { effects += type(.text(String(rest))) }
+                    break
+                }
+            }
+            return effects
+        case .paste:
+            post("paste into a paragraph or caption: Enter on it starts editing", .warning)
         case let .wheel(up):
             moveFocus(by: up ? -1 : 1)
         case let .chord(chord):

@@ -240,3 +240,27 @@ import Testing
         #expect(state.transcript.last?.kind == .error)
     }
 }
+
+@Suite struct ChatHandoffTests {
+    @Test func composeOpenAndDraftsLeaveTheChatForTheEditor() {
+        for (line, handoff) in [("/compose A day at sea", ChatHandoff.compose(title: "A day at sea")),
+                                ("/compose", .compose(title: nil)),
+                                ("/open ~/notes.md", .openArticle("/home/me/notes.md")),
+                                ("/drafts", .drafts)] {
+            let world = FakeWorld()
+            var state = ChatState.ready(world)
+            _ = state.type(line)
+            let effects = state.press(.enter)
+            #expect(state.handoff == handoff, "\(line)")
+            #expect(state.shouldQuit && effects.contains(.quit), "\(line)")
+        }
+    }
+
+    @Test func openWithANumberStillResumesAConversation() {
+        let world = FakeWorld()
+        var state = ChatState.ready(world)
+        _ = state.type("/open 12")
+        #expect(state.press(.enter).contains(.openSession(id: 12)))
+        #expect(state.handoff == nil && !state.shouldQuit)
+    }
+}

@@ -209,6 +209,17 @@ import Testing
         #expect(ComposeState.defaultFileName(for: "Été à Paris: 2 jours!") == "été-à-paris-2-jours.md")
     }
 
+    @Test func keysTypedTogetherAreCommandsUntilATextFieldOpens() {
+        let world = FakeWorld()
+        var state = ComposeState.ready(world)
+        _ = state.receiveArticle(paragraphs: ["One.", "Two."], slotAfter: 0, candidates: ["/a.png"])
+        _ = state.type("jj")
+        #expect(state.focus == .slot(SlotID(0)))
+        _ = state.type("/drafts")
+        #expect(state.mode == .command && state.editor.text == "/drafts")
+        #expect(state.press(.enter) == [.listDrafts])
+    }
+
     @Test func libraryCommandIndexesWithProgress() {
         let world = FakeWorld()
         var state = ComposeState.ready(world)
