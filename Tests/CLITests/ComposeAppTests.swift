@@ -104,6 +104,8 @@ struct ComposeAppTests {
         try session.waitFor(timeout: 10, "the shell after kill -9") { $0.contains("PROMPT$") }
         try session.type("stty sane; printf '\\033[?1049l'; clear")
         try session.press("C-j")
+        // Only once the shell has settled: text typed ahead of `clear` would be wiped from view.
+        try session.waitFor(timeout: 10, "a clear screen") { $0.trimmingCharacters(in: .whitespacesAndNewlines) == "PROMPT$" }
         try launch(session, "compose --resume last --previews ascii")
         let reopened = try session.waitFor(timeout: 30, "the reopened draft") {
             $0.contains("Rockets and the moon (my edit)") && $0.contains("opened draft")
