@@ -6,9 +6,11 @@ Everything follows docs/xcomposer-v1-spec.md (shared docs): sections 1-3 and 12.
 * `corpus.txt` (committed by hand, read here): the tokenizer's training text.
 * `tokenizer.model`: a SentencePiece BPE model trained on corpus.txt and configured as
   XComposer's (BPE, byte fallback, split digits, identity normaliser, no dummy prefix, extra
-  whitespace kept, unk/bos/eos = 0/1/2). The 16 user-defined `<TOKENS_UNUSED_0..15>` pieces are
-  moved to the *end* of the vocabulary after training, as in the real model (bytes at ids
-  3..258, `<TOKENS_UNUSED_*>` last), so eoh/eoa are not small ids.
+  whitespace kept, unk/bos/eos = 0/1/2). After training, the 16 user-defined
+  `<TOKENS_UNUSED_0..15>` pieces are moved to the *end* of the vocabulary, as in the real model
+  (bytes at ids 3..258, `<TOKENS_UNUSED_*>` last), so eoh/eoa are not small ids, and the learned
+  pieces are shuffled (scores kept), so scores are not in id order (as in the real model).
+  The script checks that the edited model tokenises exactly as the trained one.
 * `config.json`: the real model's keys (spec 1.4) with tiny sizes, plus the optional keys of
   spec 12 (`vision_config`, `qformer_config`, `rope_theta`, `eoh_token_id`, `eoa_token_id`).
   LoRA has r=8, alpha=16 (alpha/r = 2 on purpose: the real model has 1).
@@ -59,8 +61,12 @@ SAMPLES = os.path.expanduser("~/.cache/xcomposer/sample-library")
 IMAGES = ["rocket.jpg", "chelsea.png"]
 
 VISION_SEED = 20240108
-LLM_SEED = 42
+# Picked by trying seeds 0..259: the reference's 32-token greedy continuations (with and
+# without the image) contain no stop id, have >= 20 distinct ids, and the smallest top-2
+# logit gap is 0.159 (image prompt) / 0.120 (text prompt).
+LLM_SEED = 249
 NUM_UNUSED = 16
+TOKENIZER_SEED = 3
 VOCAB = 1200
 
 VISION = dict(image_size=224, patch_size=14, num_channels=3, hidden_size=48, num_hidden_layers=2,
@@ -101,8 +107,13 @@ def train_tokenizer():
     assert len(user) == NUM_UNUSED
     assert [p.piece for p in rest[:3]] == ["<unk>", "<s>", "</s>"]
     assert rest[3].piece == "<0x00>" and rest[258].piece == "<0xFF>"
+    # Shuffle the learned pieces (keeping their scores): in the real model scores are not in
+    # id order either, so an encoder that merges by id instead of by score fails here.
+    learned = rest[259:]
+    assert all(p.type == pb.ModelProto.SentencePiece.NORMAL for p in learned)
+    order = np.random.default_rng(TOKENIZER_SEED).permutation(len(learned))
     del m.pieces[:]
-    m.pieces.extend(rest + user)
+    m.pieces.extend(rest[:259] + [learned[i] for i in order] + user)
     model = m.SerializeToString()
 
     # The reordered model must tokenise exactly as the trained one, up to the id permutation.
