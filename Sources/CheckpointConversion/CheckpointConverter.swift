@@ -31,22 +31,24 @@ public struct ConversionSummary: Sendable, Equatable {
 /// Converts a Hugging Face InternLM-XComposer v1 checkpoint folder into one GGUF file.
 ///
 /// Streams tensor by tensor: a tensor is read from its mapped shard in chunks of rows,
-/// converted to f32, encoded and written, and its pages handed back, so memory stays near the
-/// largest single tensor in f32 (a LoRA-merged matrix, held whole for the product) however
-/// large the checkpoint. The GGUF is written as `<output>.partial` and renamed into place at the
+/// converted to f32, has its LoRA adapter added (per chunk), is encoded and written, and the
+/// pages it came from are handed back. Memory stays at a few chunks plus one adapter pair
+/// (tens of MB for the real model), however large the checkpoint or its largest tensor. The GGUF is written as `<output>.partial` and renamed into place at the
 /// end; any error removes the partial file, so nothing half-written is ever left.
 public enum CheckpointConverter {
     /// Elements converted per chunk (16 MiB of f32).
-    static let chunkElements = 4 << 20
+    public static let defaultChunkElements = 4 << 20
 
     /// Converts `checkpoint` (a folder) into `output`.
     /// - Parameters:
     ///   - progress: called after each chunk written.
     ///   - warning: called with each warning as it arises (also collected in the summary).
+    ///   - chunkElements: how many elements are converted at a time (whole rows, at least one).
     public static func convert(
         checkpoint: String, output: String, options: ConversionOptions,
         progress: (ConversionProgress) -> Void = { _ in },
-        warning: (String) -> Void = { _ in }
+        warning: (String) -> Void = { _ in },
+        chunkElements: Int = defaultChunkElements
     ) throws(CheckpointError) -> ConversionSummary {
         let directory = checkpoint.count > 1 && checkpoint.hasSuffix("/") ? String(checkpoint.dropLast()) : checkpoint
         var isDirectory: ObjCBool = false
@@ -54,6 +56,12 @@ public enum CheckpointConverter {
             throw .missingFile(path: directory, what: "the checkpoint folder")
         }
         guard isDirectory.boolValue else { throw .unreadable(path: directory, reason: "not a folder (give the checkpoint's folder)") }
+        // The output's folder is checked first, so a typo does not cost a whole conversion.
+        let outputFolder = URL(fileURLWithPath: output).deletingLastPathComponent().path
+        var outputIsFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: outputFolder, isDirectory: &outputIsFolder), outputIsFolder.boolValue else {
+            throw .output(.writeFailed(path: output, reason: "the folder \(outputFolder) does not exist"))
+        }
         let config = try XComposerConfig(contentsOf: directory + "/config.json")
         let tokenizerPath = directory + "/tokenizer.model"
         guard FileManager.default.fileExists(atPath: tokenizerPath) else {
@@ -101,45 +109,8 @@ public enum CheckpointConverter {
             throw .output(error)
         }
 
-        let total = plan.items.reduce(0) { $0 + $1.source.elementCount }
-        var done = 0
-        var encoded = [UInt8]()
-        var floats = [Float]()
-        for (item, type) in zip(plan.items, types) {
-            let source = item.source
-            let columns = source.rowLength
-            if let lora = item.lora, let adapter = config.lora {
-                // The merge needs the whole weight in f32; then it is written in chunks like the rest.
-                var weight = try source.readAll()
-                let a = try lora.a.readAll(), b = try lora.b.readAll()
-                LoRAMerge.merge(into: &weight, rows: source.rowCount, columns: columns, a: a, b: b,
-                                rank: adapter.rank, scale: Float(adapter.scale))
-                lora.a.releasePages()
-                lora.b.releasePages()
-                try write(weight, rows: source.rowCount, columns: columns, type: type, name: item.entry.output,
-                          writer: writer, encoded: &encoded) { rowsDone in
-                    progress(ConversionProgress(elementsDone: done + rowsDone * columns, elementsTotal: total, tensor: item.entry.output))
-                }
-            } else {
-                let rowsPerChunk = max(1, chunkElements / max(columns, 1))
-                var row = 0
-                while row < source.rowCount {
-                    let rows = row..<min(source.rowCount, row + rowsPerChunk)
-                    let count = rows.count * columns
-                    if floats.count < count { floats = [Float](repeating: 0, count: count) }
-                    try floats.withUnsafeMutableBufferPointer { (buffer) throws(CheckpointError) in
-                        try source.readRows(rows, into: buffer.baseAddress!)
-                    }
-                    try write(floats, count: count, rows: rows.count, columns: columns, type: type, name: item.entry.output,
-                              writer: writer, encoded: &encoded)
-                    row = rows.upperBound
-                    progress(ConversionProgress(elementsDone: done + row * columns, elementsTotal: total, tensor: item.entry.output))
-                }
-            }
-            source.releasePages()
-            done += source.elementCount
-            progress(ConversionProgress(elementsDone: done, elementsTotal: total, tensor: item.entry.output))
-        }
+        try writeData(plan: plan, types: types, lora: config.lora, writer: writer, chunkElements: chunkElements,
+                      progress: progress)
         do {
             try writer.finish()
         } catch {
@@ -150,23 +121,54 @@ public enum CheckpointConverter {
                                  droppedTensors: plan.dropped, typeCounts: typeCounts, warnings: warnings)
     }
 
-    /// Encodes a whole matrix chunk by chunk and writes it.
-    private static func write(_ values: [Float], rows: Int, columns: Int, type: GGMLType, name: String,
-                              writer: GGUFWriter, encoded: inout [UInt8], chunkDone: (Int) -> Void) throws(CheckpointError) {
-        let rowsPerChunk = max(1, chunkElements / max(columns, 1))
-        var row = 0
-        while row < rows {
-            let next = min(rows, row + rowsPerChunk)
-            let slice = values[(row * columns)..<(next * columns)]
-            try write(Array(slice), count: slice.count, rows: next - row, columns: columns, type: type, name: name,
-                      writer: writer, encoded: &encoded)
-            row = next
-            chunkDone(row)
+    /// Streams every tensor's data, in declaration order, chunk by chunk of whole rows.
+    private static func writeData(plan: ConversionPlan, types: [GGMLType], lora: XComposerConfig.LoRA?, writer: GGUFWriter,
+                                  chunkElements: Int, progress: (ConversionProgress) -> Void) throws(CheckpointError) {
+        let total = plan.items.reduce(0) { $0 + $1.source.elementCount }
+        var done = 0
+        var encoded = [UInt8]()
+        var floats = [Float]()
+        for (item, type) in zip(plan.items, types) {
+            let source = item.source
+            let columns = source.rowLength
+            // A LoRA adapter is folded in chunk by chunk: rows r of W' = W + s * B @ A need only
+            // rows r of W and B, so A and B (rank-wide, small) are the only whole matrices held.
+            var adapter: (a: [Float], b: [Float], rank: Int, scale: Float)?
+            if let pair = item.lora, let settings = lora {
+                adapter = (try pair.a.readAll(), try pair.b.readAll(), settings.rank, Float(settings.scale))
+                pair.a.releasePages()
+                pair.b.releasePages()
+            }
+            let rowsPerChunk = max(1, chunkElements / max(columns, 1))
+            var row = 0
+            while row < source.rowCount {
+                let rows = row..<min(source.rowCount, row + rowsPerChunk)
+                let count = rows.count * columns
+                if floats.count < count { floats = [Float](repeating: 0, count: count) }
+                try floats.withUnsafeMutableBufferPointer { (buffer) throws(CheckpointError) in
+                    try source.readRows(rows, into: buffer.baseAddress!)
+                    if let adapter {
+                        adapter.a.withUnsafeBufferPointer { a in
+                            adapter.b.withUnsafeBufferPointer { b in
+                                LoRAMerge.merge(into: buffer.baseAddress!, rows: rows.count, columns: columns, a: a.baseAddress!,
+                                                b: b.baseAddress! + rows.lowerBound * adapter.rank, rank: adapter.rank,
+                                                scale: adapter.scale)
+                            }
+                        }
+                    }
+                }
+                try write(floats, count: count, type: type, name: item.entry.output, writer: writer, encoded: &encoded)
+                row = rows.upperBound
+                progress(ConversionProgress(elementsDone: done + row * columns, elementsTotal: total, tensor: item.entry.output))
+            }
+            source.releasePages()
+            done += source.elementCount
+            progress(ConversionProgress(elementsDone: done, elementsTotal: total, tensor: item.entry.output))
         }
     }
 
-    /// Encodes the first `count` values (`rows` whole rows) as `type` and writes them.
-    private static func write(_ values: [Float], count: Int, rows: Int, columns: Int, type: GGMLType, name: String,
+    /// Encodes the first `count` values (whole rows) as `type` and writes them.
+    private static func write(_ values: [Float], count: Int, type: GGMLType, name: String,
                               writer: GGUFWriter, encoded: inout [UInt8]) throws(CheckpointError) {
         guard let bytes = type.byteCount(elements: count) else {
             throw .badOption(option: "--type", reason: "\(name) cannot be stored as \(type.name)")

@@ -10,6 +10,8 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
     /// A file the conversion needs is not there (`config.json`, `tokenizer.model`, a shard the
     /// index names); `what` says what it was needed as.
     case missingFile(path: String, what: String)
+    /// The folder holds none of the weight files a Hugging Face checkpoint has.
+    case noWeights(directory: String)
     /// The file exists but cannot be opened or mapped.
     case unreadable(path: String, reason: String)
     /// The bytes are not what the format says they must be (truncated, bad offsets, bad JSON,
@@ -48,6 +50,8 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .missingFile(let path, let what):
             return "\(path): no such file (\(what))"
+        case .noWeights(let directory):
+            return "\(directory): no weights (model.safetensors[.index.json] or pytorch_model.bin[.index.json] expected)"
         case .unreadable(let path, let reason):
             return "\(path): cannot read the file: \(reason)"
         case .corrupt(let path, let offset, let reason):

@@ -41,8 +41,7 @@ public final class CheckpointFolder {
         }
         self.directory = directory
         guard let found = Self.candidates.first(where: { FileManager.default.fileExists(atPath: directory + "/" + $0.file) }) else {
-            throw .missingFile(path: directory + "/pytorch_model.bin.index.json",
-                               what: "no weights: expected model.safetensors[.index.json] or pytorch_model.bin[.index.json]")
+            throw .noWeights(directory: directory)
         }
         format = found.format
         let mainPath = directory + "/" + found.file

@@ -95,6 +95,7 @@ public struct CheckpointTensor {
         let base = shard.file.base! + byteOffset
         if isContiguous {
             convert(base + first * dtype.size, count: count, into: destination)
+            shard.release(offset: byteOffset + first * dtype.size, size: count * dtype.size)
             return
         }
         // A strided view: walk the elements in row-major order of the shape.

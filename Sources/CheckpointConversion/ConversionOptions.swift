@@ -56,7 +56,8 @@ public struct ConversionOptions: Sendable, Equatable {
         }
     }
 
-    /// llama.cpp's `general.file_type` for the language type (the "mostly" types).
+    /// llama.cpp's `general.file_type` for the language type (the "mostly" types; every
+    /// matrix has the one type, which for the K-quants is llama.cpp's "_S" mix).
     var fileType: UInt32 {
         switch languageType {
         case .f32: return 0
@@ -66,8 +67,8 @@ public struct ConversionOptions: Sendable, Equatable {
         case .q8_0: return 7
         case .q5_0: return 8
         case .q5_1: return 9
-        case .q4_K: return 15
-        case .q5_K: return 17
+        case .q4_K: return 14
+        case .q5_K: return 16
         case .q6_K: return 18
         case .bf16: return 32
         default: return 1

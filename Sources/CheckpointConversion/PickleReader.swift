@@ -10,6 +10,9 @@
 struct PickleReader {
     /// The deepest container nesting accepted (a state dict needs about 4).
     static let maximumDepth = 64
+    /// The most values and memo entries a pickle may create, so a hostile one cannot exhaust
+    /// memory with short opcodes.
+    static let maximumValues = 1 << 20
 
     private let input: LittleEndianBytes
     private var position = 0
@@ -17,6 +20,7 @@ struct PickleReader {
     /// Stack heights at each MARK.
     private var marks: [Int] = []
     private var memo: [Int: PickleValue] = [:]
+    private var created = 0
 
     private init(bytes: UnsafeRawBufferPointer, path: String) {
         input = LittleEndianBytes(bytes: bytes, path: path)
@@ -69,9 +73,9 @@ struct PickleReader {
             case 0x28: // MARK
                 marks.append(stack.count)
             case 0x7D: // EMPTY_DICT
-                stack.append(.dict(PickleDict()))
+                try push(.dict(PickleDict()), start)
             case 0x29: // EMPTY_TUPLE
-                stack.append(.tuple(PickleTuple([])))
+                try push(.tuple(PickleTuple([])), start)
             case 0x85, 0x86, 0x87: // TUPLE1, TUPLE2, TUPLE3
                 let count = Int(opcode - 0x84)
                 guard stack.count - (marks.last ?? 0) >= count else { throw malformed(start, "TUPLE\(count) on too short a stack") }
@@ -81,12 +85,12 @@ struct PickleReader {
             case 0x74: // TUPLE
                 try push(.tuple(PickleTuple(try popToMark(start))), start)
             case 0x4E: // NONE
-                stack.append(.none)
-            case 0x88: stack.append(.bool(true)) // NEWTRUE
-            case 0x89: stack.append(.bool(false)) // NEWFALSE
-            case 0x4B: stack.append(.int(Int(try unsigned(1)))) // BININT1
-            case 0x4D: stack.append(.int(Int(try unsigned(2)))) // BININT2
-            case 0x4A: stack.append(.int(Int(Int32(truncatingIfNeeded: try unsigned(4))))) // BININT
+                try push(.none, start)
+            case 0x88: try push(.bool(true), start) // NEWTRUE
+            case 0x89: try push(.bool(false), start) // NEWFALSE
+            case 0x4B: try push(.int(Int(try unsigned(1))), start) // BININT1
+            case 0x4D: try push(.int(Int(try unsigned(2))), start) // BININT2
+            case 0x4A: try push(.int(Int(Int32(truncatingIfNeeded: try unsigned(4)))), start) // BININT
             case 0x8A: // LONG1: n bytes of little-endian two's complement
                 let length = Int(try unsigned(1))
                 guard length <= 8 else { throw malformed(start, "integer of \(length) bytes is too large for a tensor description") }
@@ -94,10 +98,10 @@ struct PickleReader {
                 let value = length == 0 ? 0
                     : length == 8 ? Int(Int64(bitPattern: raw))
                     : Int(Int64(bitPattern: raw << UInt64(64 - 8 * length)) >> Int64(64 - 8 * length))
-                stack.append(.int(value))
-            case 0x58: stack.append(.string(try text(length: try unsigned(4), start))) // BINUNICODE
-            case 0x8C: stack.append(.string(try text(length: try unsigned(1), start))) // SHORT_BINUNICODE
-            case 0x8D: stack.append(.string(try text(length: try unsigned(8), start))) // BINUNICODE8
+                try push(.int(value), start)
+            case 0x58: try push(.string(try text(length: try unsigned(4), start)), start) // BINUNICODE
+            case 0x8C: try push(.string(try text(length: try unsigned(1), start)), start) // SHORT_BINUNICODE
+            case 0x8D: try push(.string(try text(length: try unsigned(8), start)), start) // BINUNICODE8
             case 0x71: try remember(Int(try unsigned(1)), start) // BINPUT
             case 0x72: try remember(Int(try unsigned(4)), start) // LONG_BINPUT
             case 0x94: try remember(memo.count, start) // MEMOIZE
@@ -106,7 +110,7 @@ struct PickleReader {
             case 0x63: // GLOBAL "module\nname\n"
                 let module = try line(start)
                 let name = try line(start)
-                stack.append(.global(try allowedGlobal(module: module, name: name)))
+                try push(.global(try allowedGlobal(module: module, name: name)), start)
             case 0x93: // STACK_GLOBAL
                 guard stack.count - (marks.last ?? 0) >= 2,
                       case .string(let name) = stack[stack.count - 1],
@@ -114,7 +118,7 @@ struct PickleReader {
                     throw malformed(start, "STACK_GLOBAL needs a module and a name string on the stack")
                 }
                 stack.removeLast(2)
-                stack.append(.global(try allowedGlobal(module: module, name: name)))
+                try push(.global(try allowedGlobal(module: module, name: name)), start)
             case 0x52: // REDUCE
                 let arguments = try pop(start), callable = try pop(start)
                 guard case .tuple(let tuple) = arguments else { throw malformed(start, "REDUCE arguments are \(arguments.kind), not a tuple") }
@@ -126,6 +130,7 @@ struct PickleReader {
                 guard case .dict(let dict)? = stack.last, stack.count > (marks.last ?? 0) else {
                     throw malformed(start, "SETITEM without a dict under the key and value")
                 }
+                guard !dict.isSealed else { throw malformed(start, "SETITEM on a dict already inside another container") }
                 dict.set(key, value)
                 try checkDepth(.dict(dict), start)
             case 0x75: // SETITEMS
@@ -134,6 +139,7 @@ struct PickleReader {
                 guard case .dict(let dict)? = stack.last, stack.count > (marks.last ?? 0) else {
                     throw malformed(start, "SETITEMS without a dict under the mark")
                 }
+                guard !dict.isSealed else { throw malformed(start, "SETITEMS on a dict already inside another container") }
                 for index in stride(from: 0, to: items.count, by: 2) { dict.set(items[index], items[index + 1]) }
                 try checkDepth(.dict(dict), start)
             case 0x62: // BUILD: only an OrderedDict's attribute dict (the `_metadata` of a
@@ -204,6 +210,13 @@ struct PickleReader {
     }
 
     private func allowedGlobal(module: String, name: String) throws(CheckpointError) -> AllowedGlobal {
+        // A storage class of a dtype the converter does not read (complex, float8, ...) is
+        // harmless but unusable: say so rather than call it forbidden.
+        if module == "torch", name.hasSuffix("Storage"), name.count < 40, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }),
+           AllowedGlobal(module: module, name: name) == nil {
+            throw .unsupported(path: input.path, reason: "tensors of storage type torch.\(name) cannot be converted "
+                + "(floating-point and integer storages only)")
+        }
         guard let global = AllowedGlobal(module: module, name: name) else {
             throw .forbiddenPickleGlobal(path: input.path, global: "\(module).\(name)")
         }
@@ -226,7 +239,16 @@ struct PickleReader {
 
     private mutating func push(_ value: PickleValue, _ start: Int) throws(CheckpointError) {
         try checkDepth(value, start)
+        try countValue(start)
         stack.append(value)
+    }
+
+    /// Counts a value or memo entry made, against `maximumValues`.
+    private mutating func countValue(_ start: Int) throws(CheckpointError) {
+        created += 1
+        guard created <= Self.maximumValues else {
+            throw malformed(start, "more than \(Self.maximumValues) values (a state dict of the real model has about 25,000)")
+        }
     }
 
     private func checkDepth(_ value: PickleValue, _ start: Int) throws(CheckpointError) {
@@ -249,6 +271,7 @@ struct PickleReader {
 
     private mutating func remember(_ index: Int, _ start: Int) throws(CheckpointError) {
         guard let top = stack.last, stack.count > (marks.last ?? 0) else { throw malformed(start, "memo store from an empty stack") }
+        try countValue(start)
         memo[index] = top
     }
 

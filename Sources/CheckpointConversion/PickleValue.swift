@@ -37,6 +37,11 @@ enum PickleValue {
         }
     }
 
+    /// Marks a dict as placed inside a container (see `PickleDict`).
+    func seal() {
+        if case .dict(let dict) = self { dict.seal() }
+    }
+
     /// A short name of the kind of value, for messages.
     var kind: String {
         switch self {
@@ -59,6 +64,7 @@ final class PickleTuple {
     let depth: Int
 
     init(_ items: [PickleValue]) {
+        for item in items { item.seal() }
         self.items = items
         depth = 1 + (items.map(\.depth).max() ?? 0)
     }
@@ -66,14 +72,25 @@ final class PickleTuple {
 
 /// A dict, by reference as in Python: the pickle memoises a dict before filling it, and a
 /// later reference through the memo must see the items added since.
+///
+/// Once a dict is inside another container it is sealed and can no longer be filled. Pickles
+/// of state dicts always fill a dict before using it; without the rule, a hostile pickle could
+/// deepen a dict after its depth was counted into its parents and so build a structure too
+/// deep to free.
 final class PickleDict {
     private(set) var items: [(key: PickleValue, value: PickleValue)] = []
     private(set) var depth = 1
+    private(set) var isSealed = false
 
     func set(_ key: PickleValue, _ value: PickleValue) {
+        precondition(!isSealed, "the reader checks isSealed before filling a dict")
+        key.seal()
+        value.seal()
         items.append((key, value))
         depth = max(depth, 1 + max(key.depth, value.depth))
     }
+
+    func seal() { isSealed = true }
 }
 
 /// The only globals a pickled state dict may name. Each is recognised by name and stands for

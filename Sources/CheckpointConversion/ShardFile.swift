@@ -51,12 +51,21 @@ final class ShardFile {
     /// The whole mapping.
     var bytes: UnsafeRawBufferPointer { file.bytes }
 
-    /// Checks a storage's CRC the first time any of its tensors is read.
+    /// Checks a storage's CRC the first time any of its tensors is read, a slice at a time,
+    /// handing each slice's pages back as it goes (a storage can be most of a gigabyte).
     func verify(_ storage: StorageRange) throws(CheckpointError) {
         guard let expected = storage.crc32, !verified.contains(storage.offset) else { return }
-        let data = UnsafeRawBufferPointer(rebasing: file.bytes[storage.offset..<(storage.offset + storage.size)])
-        let actual = CRC32.checksum(data)
-        guard actual == expected else {
+        let slice = 64 << 20
+        var crc: UInt32 = 0
+        var start = storage.offset
+        let end = storage.offset + storage.size
+        while start < end {
+            let next = min(end, start + slice)
+            crc = CRC32.checksum(UnsafeRawBufferPointer(rebasing: file.bytes[start..<next]), continuing: crc)
+            release(offset: start, size: next - start)
+            start = next
+        }
+        guard crc == expected else {
             throw .corrupt(path: path, offset: storage.offset,
                            reason: "'\(oneLine(storage.name))' fails its CRC-32 check (the shard is damaged; download it again)")
         }
@@ -64,11 +73,15 @@ final class ShardFile {
     }
 
     /// Drops the pages wholly inside a storage from this process (the page cache keeps them).
-    func release(_ storage: StorageRange) {
-        guard let base = file.base, storage.size > 0 else { return }
+    func release(_ storage: StorageRange) { release(offset: storage.offset, size: storage.size) }
+
+    /// Drops the pages wholly inside `size` bytes at `offset`. The mapping is read-only, so a
+    /// page needed again is simply read back from the file.
+    func release(offset: Int, size: Int) {
+        guard let base = file.base, size > 0 else { return }
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        let start = (storage.offset + page - 1) / page * page
-        let end = (storage.offset + storage.size) / page * page
+        let start = (offset + page - 1) / page * page
+        let end = (offset + size) / page * page
         guard end > start else { return }
         madvise(UnsafeMutableRawPointer(mutating: base + start), end - start, Int32(MADV_DONTNEED))
     }

@@ -113,6 +113,12 @@ public struct XComposerConfig: Sendable, Equatable {
         endOfHumanTokenID = try keys.integer("eoh_token_id", allowZero: true)
         endOfAnswerTokenID = try keys.integer("eoa_token_id", allowZero: true)
         name = object["_name_or_path"] as? String
+        // The decoder computes SiLU gates only, as InternLM uses.
+        if let activation = object["hidden_act"], !(activation is NSNull) {
+            guard let text = activation as? String, text == "silu" else {
+                throw .badConfig(path: path, key: "hidden_act", reason: "is \(activation), but only silu is supported")
+            }
+        }
 
         guard hiddenSize % headCount == 0 else {
             throw .badConfig(path: path, key: "num_attention_heads", reason: "(\(headCount)) does not divide hidden_size \(hiddenSize)")

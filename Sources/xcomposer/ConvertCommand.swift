@@ -42,6 +42,7 @@ struct ConvertCommand: ParsableCommand {
     }
 
     func run() throws {
+        let start = ProcessStats.now
         let destination = output ?? outputArgument ?? ""
         let reporter = ConversionReporter(interactive: isatty(2) == 1)
         ConversionInterruption.install(partialPath: destination + ".partial")
@@ -59,8 +60,11 @@ struct ConvertCommand: ParsableCommand {
         }
         reporter.clear()
         let types = summary.typeCounts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+        let seconds = ProcessStats.now - start
+        let peak = ProcessStats.peakResidentBytes >> 20
         writeErr("wrote \(summary.outputPath): \(summary.tensorCount) tensors (\(types)) from \(summary.format.rawValue) "
-                 + "weights, \(summary.mergedAdapters) LoRA adapters merged, \(summary.droppedTensors.count) buffers dropped")
+                 + "weights, \(summary.mergedAdapters) LoRA adapters merged, \(summary.droppedTensors.count) buffers dropped "
+                 + "(\(Int(seconds.rounded())) s, peak memory \(peak) MiB)")
     }
 }
 

@@ -148,7 +148,7 @@ import Tensors
             index["weight_map"] = map
         }
         let shard = try SafetensorsReader.open(path: folder + "/" + shardName)
-        let kept = try shard.tensors.filter { $0.name != dropped }.map { tensor in
+        let kept = shard.tensors.filter { $0.name != dropped }.map { tensor in
             (name: tensor.name, dtype: tensor.dtype.rawValue, shape: tensor.shape,
              data: Array(shard.bytes[tensor.byteOffset..<(tensor.byteOffset + tensor.elementCount * tensor.dtype.size)]))
         }
@@ -218,7 +218,8 @@ import Tensors
             try FileManager.default.removeItem(atPath: folder + "/" + name)
         }
         let error = try failure(folder)
-        #expect(error.description.contains("no weights"))
+        #expect(error == .noWeights(directory: folder))
+        #expect(error.description.hasPrefix("\(folder): no weights"))
     }
 
     @Test func missingFolder() throws {
@@ -245,7 +246,7 @@ import Tensors
                                                 output: scratch.path("missing-folder/model.gguf"),
                                                 options: try ConversionOptions())
         })
-        guard case .output = error else { Issue.record("got \(error)"); return }
-        #expect(error.description.hasPrefix(scratch.path("missing-folder/model.gguf")))
+        #expect(error == .output(.writeFailed(path: scratch.path("missing-folder/model.gguf"),
+                                              reason: "the folder \(scratch.path("missing-folder")) does not exist")))
     }
 }

@@ -100,6 +100,8 @@ import Tensors
         #expect(failure("{\(base), \"num_attention_heads\": 4, \"qformer_config\": {\"encoder_width\": 99}}")?.description.contains("encoder_width") == true)
         #expect(failure("{\(base), \"num_attention_heads\": 4, \"internlm_lora\": {\"lora_r\": 4, \"learn_param\": [\"x\"]}}")?
                     .description.contains("learn_param") == true)
+        #expect(failure("{\(base), \"num_attention_heads\": 4, \"hidden_act\": \"gelu\"}")?.description
+                == "config.json: 'hidden_act' is gelu, but only silu is supported")
         #expect(failure("[1, 2]") == .corrupt(path: "config.json", offset: nil, reason: "not a JSON object"))
         #expect(checkpointError { () throws(CheckpointError) in _ = try XComposerConfig(contentsOf: "/nonexistent/config.json") }
                 == .missingFile(path: "/nonexistent/config.json", what: "the model configuration"))

@@ -273,9 +273,52 @@ import Testing
         }, "nested")
     }
 
+    /// A dict filled after it was placed inside another container could deepen a structure
+    /// past the depth limit unseen (then freeing it would overflow the stack): refused.
+    @Test func dictsCannotBeFilledOnceNested() throws {
+        var p = PickleBytes()
+        p.proto()
+        p.emptyDict()
+        p.binput(0)
+        p.op(0x85)  // (d,)
+        p.binget(0)
+        p.string("k")
+        p.none()
+        p.setItem()  // d is inside the tuple now
+        p.stop()
+        let failure = try #require(error(p.bytes))
+        guard case .malformedPickle(_, _, let reason) = failure else { Issue.record("got \(failure)"); return }
+        #expect(reason.contains("already inside another container"))
+    }
+
+    /// One-byte opcodes cannot make the reader allocate without bound.
+    @Test func valueCountIsBounded() throws {
+        var p = PickleBytes()
+        p.proto()
+        p.mark()
+        p.bytes += [UInt8](repeating: 0x4E, count: PickleReader.maximumValues + 1)
+        p.stop()
+        let failure = try #require(error(p.bytes))
+        guard case .malformedPickle(_, _, let reason) = failure else { Issue.record("got \(failure)"); return }
+        #expect(reason.contains("more than"))
+    }
+
     @Test func duplicateNamesAreRefused() throws {
         let bytes = PickleBytes.stateDict([("a", "0", "FloatStorage", [2]), ("a", "1", "FloatStorage", [2])])
         #expect(error(bytes) == .duplicateTensor(path: path, tensor: "a"))
+    }
+
+    @Test func unusableStorageTypesAreNamed() throws {
+        var p = PickleBytes()
+        p.proto()
+        p.emptyDict()
+        p.string("t")
+        p.tensor(storage: "0", storageType: "ComplexFloatStorage", elements: 2, shape: [2])
+        p.setItem()
+        p.stop()
+        let failure = try #require(error(p.bytes))
+        #expect(failure.description == "\(path): tensors of storage type torch.ComplexFloatStorage cannot be converted "
+                + "(floating-point and integer storages only)")
     }
 
     @Test func storageTypesMapToDTypes() {

@@ -68,6 +68,7 @@ struct PickleBytes {
     mutating func binget(_ index: UInt8) { bytes += [0x68, index] }
     mutating func persid() { op(0x51) }
     mutating func newFalse() { op(0x89) }
+    mutating func none() { op(0x4E) }
     mutating func stop() { op(0x2E) }
     mutating func intTuple(_ values: [Int]) {
         switch values.count {
