@@ -23,9 +23,4 @@ final class FloatBuffer: @unchecked Sendable {
     deinit { pointer.deallocate() }
 
     var array: [Float] { Array(UnsafeBufferPointer(start: pointer, count: count)) }
-
-    /// Rows `range` of a row-major matrix `columns` wide, as an array.
-    func rows(_ range: Range<Int>, columns: Int) -> [Float] {
-        Array(UnsafeBufferPointer(start: pointer + range.lowerBound * columns, count: range.count * columns))
-    }
 }

@@ -49,3 +49,25 @@ import VisionModels
         }
     }
 }
+
+/// A later turn of a chat about a photo: the history keeps the image before the first question,
+/// in the shape `chat()` stores it, and the new question has no meta and no BOS.
+@Suite struct ChatHistoryPromptTests {
+    @Test func imageStaysWithItsTurnInTheHistory() throws {
+        let tokenizer = try InterleavedPromptAssemblyTests.tokenizer.get()
+        let image = InterleavedPromptAssemblyTests.images[0]
+        let parts = XComposerImagePrompt.conversation(
+            [.user("What is this?"), .assistant("A rocket."), .user("What colour is it?")],
+            images: [image, nil], tokenizer: tokenizer)
+        let plain = { (text: String, bos: Bool) in tokenizer.encode(text, addSpecial: bos, parseSpecial: false) }
+        let template = { (text: String, bos: Bool) in tokenizer.encode(text, addSpecial: bos, parseSpecial: true) }
+        let expected: [PromptPart] = [
+            .tokens(template(" <|User|>:", true)), .embeddings(values: image.values, count: image.count),
+            .tokens(plain("What is this?", false)), .tokens(template(" <|Bot|>:", false)),
+            .tokens(plain("A rocket.", true)),
+            .tokens(template(" <|User|>:", false)), .tokens(plain("What colour is it?", false)),
+            .tokens(template("\n<TOKENS_UNUSED_0> <|Bot|>:", false)),
+        ]
+        #expect(parts == expected)
+    }
+}
