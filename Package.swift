@@ -66,7 +66,7 @@ let package = Package(
                     exclude: ["Fixtures"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "LanguageModels", "Tokenizers"]),
         .testTarget(name: "VisionModelsTests",
-                    dependencies: ["VisionModels", "LanguageModels", "Engine", "Tokenizers", "ModelFiles", "Tensors", "ImageIO",
+                    dependencies: ["FixtureSupport", "VisionModels", "LanguageModels", "Engine", "Tokenizers", "ModelFiles", "Tensors", "ImageIO",
                                    "CheckpointConversion"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"], exclude: ["Fixtures"]),
         .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "ImageIO"]),
@@ -74,8 +74,10 @@ let package = Package(
         .testTarget(name: "ComposerTests", dependencies: ["Composer", "Engine"], exclude: ["Fixtures"]),
         .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "AppCore"]),
         .testTarget(name: "ImageLibraryTests", dependencies: ["ImageLibrary", "ImageIO"]),
+        // NumPy .npy fixtures and the comparison measure, shared by the reference-checked tests.
+        .target(name: "FixtureSupport", path: "Tests/FixtureSupport"),
         .testTarget(name: "CheckpointConversionTests",
-                    dependencies: ["CheckpointConversion", "ModelFiles", "Tensors", "Tokenizers", "LanguageModels", "VisionModels"]),
+                    dependencies: ["FixtureSupport", "CheckpointConversion", "ModelFiles", "Tensors", "Tokenizers", "LanguageModels", "VisionModels"]),
         // Runs the built `xcomposer` binary (make test builds it first) as a user would, including
         // the terminal app inside tmux.
         .testTarget(name: "CLITests", dependencies: ["ModelFiles", "Tensors", "LanguageModels", "ImageIO", "Composer"]),

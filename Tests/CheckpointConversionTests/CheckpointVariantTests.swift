@@ -1,9 +1,10 @@
+@testable import CheckpointConversion
+import FixtureSupport
 import Foundation
 import LanguageModels
 import ModelFiles
 import Tensors
 import Testing
-@testable import CheckpointConversion
 
 /// Other shapes a checkpoint folder can take, built from the tiny fixture: one unsharded file
 /// of either format, the VL model's vocabulary with two added tokens, and `inv_freq` buffers

@@ -1,3 +1,5 @@
+@testable import CheckpointConversion
+import FixtureSupport
 import Foundation
 import LanguageModels
 import ModelFiles
@@ -5,7 +7,6 @@ import Tensors
 import Testing
 import Tokenizers
 import VisionModels
-@testable import CheckpointConversion
 
 /// Both layouts of the tiny checkpoint converted through the library and checked against each
 /// other, against the GGUF contract of the vision code, and against the NumPy reference:

@@ -1,4 +1,5 @@
 import Engine
+import FixtureSupport
 import Foundation
 import ImageIO
 import LanguageModels

@@ -1,4 +1,5 @@
 import CheckpointConversion
+import FixtureSupport
 import Foundation
 import ModelFiles
 import Tensors

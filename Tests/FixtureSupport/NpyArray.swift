@@ -1,16 +1,18 @@
 import Foundation
 
+/// Shared by the test targets that compare against NumPy reference fixtures.
+///
 /// A NumPy `.npy` array (format 1.0–3.0, C order) read as Double values, whatever its
 /// little-endian numeric dtype, for comparing against reference outputs.
-struct NpyArray {
-    let shape: [Int]
-    let values: [Double]
+public struct NpyArray {
+    public let shape: [Int]
+    public let values: [Double]
 
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
     }
 
-    init(contentsOf url: URL) throws {
+    public init(contentsOf url: URL) throws {
         let bytes = [UInt8](try Data(contentsOf: url))
         let name = url.lastPathComponent
         guard bytes.count >= 10, bytes[0] == 0x93, Array(bytes[1..<6]) == Array("NUMPY".utf8) else {
@@ -67,7 +69,7 @@ struct NpyArray {
 
 /// The largest absolute difference between `ours` and `reference`, relative to the reference's
 /// largest magnitude (the acceptance measure for every stage after the 8-bit image).
-func relativeError<S: Sequence>(_ ours: S, _ reference: [Double]) -> Double where S.Element == Float {
+public func relativeError<S: Sequence>(_ ours: S, _ reference: [Double]) -> Double where S.Element == Float {
     let values = Array(ours)
     precondition(values.count == reference.count, "\(values.count) values against \(reference.count)")
     let scale = reference.reduce(0) { max($0, abs($1)) }
