@@ -132,6 +132,15 @@ struct ComposeAppTests {
         let opened = try session.waitFor(timeout: 30, "the article") { $0.contains("Coffee notes") && $0.contains("Image 1") }
         #expect(opened.contains("a cup of coffee"))
         #expect(opened.contains("A strong cup in the morning."))
+        // Small and too-small terminals, and a storm of resizes, then back.
+        try session.resize(columns: 40, rows: 12)
+        let small = try session.waitFor(timeout: 10, "the 40x12 editor") { $0.contains("Coffee notes") }
+        #expect(small.split(separator: "\n").allSatisfy { $0.count <= 40 }, "nothing wider than 40 columns")
+        try session.resize(columns: 30, rows: 10)
+        try session.waitFor(timeout: 10, "the too-small notice") { $0.contains("Terminal too small") }
+        for size in [(50, 14), (90, 30), (41, 12), (120, 40), (60, 20)] { try session.resize(columns: size.0, rows: size.1) }
+        try session.resize(columns: 100, rows: 32)
+        try session.waitFor(timeout: 10, "the editor after the storm") { $0.contains("Coffee notes") && $0.contains("Image 1") }
         try session.press("Home")
         try session.type("j")
         try session.type("o")
