@@ -72,9 +72,19 @@ public enum ArticleTextParser {
     private static func endsSentence(_ word: Substring) -> Bool {
         var trimmed = word
         while let last = trimmed.last, "\"'”’)".contains(last) { trimmed.removeLast() }
-        guard let last = trimmed.last else { return false }
-        return ".!?。！？".contains(last)
+        guard let last = trimmed.last, ".!?。！？".contains(last) else { return false }
+        guard last == "." else { return true }
+        // "Dr. Smith", "J. Smith", "U.S. coins": a full stop that ends an abbreviation.
+        let stem = trimmed.dropLast()
+        if abbreviations.contains(stem.lowercased()) { return false }
+        if stem.count == 1, stem.first?.isLetter == true { return false }
+        if stem.contains(".") { return false }
+        return true
     }
+
+    private static let abbreviations: Set<String> = [
+        "dr", "mr", "mrs", "ms", "prof", "st", "jr", "sr", "vs", "etc", "e.g", "i.e", "no", "fig", "mt", "ft", "approx",
+    ]
 
     private static func startsSentence(_ word: Substring) -> Bool {
         guard let first = word.first(where: { !"\"'“‘(".contains($0) }) else { return false }

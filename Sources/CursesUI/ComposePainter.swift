@@ -29,9 +29,9 @@ final class ComposePainter {
             wnoutrefresh(window)
             return
         }
-        drawTitleBar(state, width: size.columns)
         let area = Rect(x: 0, y: 1, width: size.columns, height: size.rows - 3)
-        drawArticle(state, in: area)
+        let position = drawArticle(state, in: area)
+        drawTitleBar(state, width: size.columns, position: position)
         let cursor = drawInputRow(state, y: size.rows - 2, width: size.columns)
         drawStatus(state, y: size.rows - 1, width: size.columns, now: now)
         if case let .choosingDraft(drafts, selected) = state.mode {
@@ -49,8 +49,9 @@ final class ComposePainter {
         wnoutrefresh(window)
     }
 
-    private func drawTitleBar(_ state: ComposeState, width: Int) {
-        let left = " XComposer · compose"
+    /// The title bar; `position` ("12-40/95") says which rows of the article are in view.
+    private func drawTitleBar(_ state: ComposeState, width: Int, position: String?) {
+        let left = " XComposer · compose" + (position.map { " · rows \($0)" } ?? "")
         var right = state.modelName ?? (state.modelFailure == nil ? "loading the model…" : "no model")
         if let path = state.sourcePath { right = (path.split(separator: "/").last.map(String.init) ?? path) + " · " + right }
         if let id = state.draftID { right = "draft \(id) · " + right }
@@ -60,7 +61,8 @@ final class ComposePainter {
         canvas.put(text, y: 0, x: 0, width: width, role: .accent, extra: [.reverse])
     }
 
-    private func drawArticle(_ state: ComposeState, in area: Rect) {
+    /// Draws the part of the article in view; returns which rows those are when it does not all fit.
+    private func drawArticle(_ state: ComposeState, in area: Rect) -> String? {
         let sizes = ArticleLayout.Sizes.forScreen(rows: area.height + 3)
         let layout = ArticleLayout.layout(state, width: area.width - 1, sizes: sizes)
         let total = layout.lines.count
@@ -80,10 +82,7 @@ final class ComposePainter {
         for picture in layout.pictures {
             drawPicture(picture, in: area)
         }
-        if total > area.height {
-            let marker = " \(viewTop + 1)-\(min(total, viewTop + area.height))/\(total) "
-            canvas.put(marker, y: area.y, x: area.x + area.width - DisplayWidth.of(marker), width: DisplayWidth.of(marker), role: .dim)
-        }
+        return total > area.height ? "\(viewTop + 1)-\(min(total, viewTop + area.height))/\(total)" : nil
     }
 
     /// Draws the rows of a picture that fall inside the view.

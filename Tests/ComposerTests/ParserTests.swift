@@ -269,4 +269,12 @@ private struct ParserCases: Decodable {
         #expect(ArticleTextParser.splitLongParagraph(tail, targetWords: 60).count == 2)
         #expect(ArticleTextParser.splitLongParagraph(tail, targetWords: 60).last?.hasSuffix("Tail end.") == true)
     }
+
+    @Test func abbreviationsAndInitialsDoNotEndASentence() {
+        let words = (1..<60).map { "w\($0)" }.joined(separator: " ")
+        for stop in ["Dr.", "Mr.", "J.", "U.S.", "etc."] {
+            let line = "Start \(words) named \(stop) Smith went on " + (0..<40).map { "v\($0)" }.joined(separator: " ") + "."
+            #expect(ArticleTextParser.splitLongParagraph(line, targetWords: 60) == [line], "\(stop)")
+        }
+    }
 }
