@@ -373,16 +373,12 @@ public final class LlamaModel: CausalLanguageModel {
         for g in 0..<c.groupSize {
             let head = kvHead * c.groupSize + g
             ck_lc_to_f16(s.q + token * c.queryWidth + head * hd, query16, Int64(hd))
-            for cell in 0..<cells {
-                scores[cell] = ck_lc_dot_f16(keys + cell * c.kvWidth, query16, Int64(hd))
-            }
+            ck_lc_dot_f16_rows(keys, Int64(c.kvWidth), query16, Int64(hd), Int64(cells), scores)
             ck_lc_softmax(scores, Int64(cells), scale, Int64(position + 1))
             ck_lc_to_f16(scores, probabilities16, Int64(cells))
             let output = s.attention + token * c.queryWidth + head * hd
-            for d in 0..<hd {
-                output[d] = ck_lc_dot_f16(valuesTransposed + (kvHead * hd + d) * cache.positions,
-                                          probabilities16, Int64(cells))
-            }
+            ck_lc_dot_f16_rows(valuesTransposed + kvHead * hd * cache.positions, Int64(cache.positions),
+                               probabilities16, Int64(cells), Int64(hd), output)
         }
     }
 }

@@ -64,4 +64,26 @@ extension LlamaCppExactKernelTests {
             }
         }
     }
+
+    /// Batched f16 dot products (attention) against one call per row and the portable path, bit
+    /// for bit, including rows whose products are all signed zeros.
+    @Test(arguments: [64, 33, 96, 128, 608, 640, 1])
+    func f16RowDotProductsAgree(length: Int) {
+        var random = Generator(state: 500 + UInt64(length))
+        let rows = 13, stride = length + 3
+        var x = [UInt16](repeating: 0, count: rows * stride), y = [UInt16](repeating: 0, count: length)
+        let xf = (0..<(rows * stride)).map { _ in random.float(4) }, yf = (0..<length).map { _ in random.float(0.5) }
+        ck_lc_to_f16(xf, &x, Int64(rows * stride))
+        ck_lc_to_f16(yf, &y, Int64(length))
+        for i in 0..<length { x[2 * stride + i] = 0x8000 }  // -0 times y: a row of signed zeros
+        for i in 0..<length { x[3 * stride + i] = 0 }
+        var batched = [Float](repeating: 0, count: rows), generic = batched
+        ck_lc_dot_f16_rows(x, Int64(stride), y, Int64(length), Int64(rows), &batched)
+        withGeneric { ck_lc_dot_f16_rows(x, Int64(stride), y, Int64(length), Int64(rows), &generic) }
+        let single = x.withUnsafeBufferPointer { p in
+            (0..<rows).map { r in ck_lc_dot_f16(p.baseAddress! + r * stride, y, Int64(length)) }
+        }
+        #expect(bits(batched) == bits(single))
+        #expect(bits(batched) == bits(generic))
+    }
 }
