@@ -1,8 +1,22 @@
 #ifndef LC_INTERNAL_H
 #define LC_INTERNAL_H
-/* Private interface between the llama.cpp-exact dispatcher (llamacpp_exact.c) and its AVX-512
-   VNNI row kernels (llamacpp_exact_vnni.c). */
+/* Private interface between the llama.cpp-exact dispatcher (llamacpp_exact.c), its AVX-512
+   VNNI row kernels (llamacpp_exact_vnni.c) and its batched f16 dot products
+   (llamacpp_exact_f16rows.c). */
 #include <stdint.h>
+#include <immintrin.h>
+
+/* 1 when the exact functions take their AVX-512 paths (the CPU has them and the tests have not
+   forced the portable ones). */
+int lc_exact_avx512(void);
+
+/* _mm512_reduce_add_ps as GCC expands it in ggml: halves of 8, 4, 2, 1. */
+__attribute__((target("avx512f,avx2,fma,f16c"))) static inline float lc_reduce16_avx512(__m512 v) {
+    const __m256 h = _mm256_add_ps(_mm512_castps512_ps256(v), _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)));
+    const __m128 q = _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1));
+    const __m128 p = _mm_add_ps(q, _mm_movehl_ps(q, q));
+    return _mm_cvtss_f32(_mm_add_ss(p, _mm_movehdup_ps(p)));
+}
 
 /* Bytes of the expanded activation of `blocks` blocks (see llamacpp_exact_vnni.c). */
 int64_t lc_vnni_expanded_bytes(int64_t blocks);

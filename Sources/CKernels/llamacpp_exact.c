@@ -243,7 +243,7 @@ void ck_lc_rope_adjacent(float *x, int heads, int head_dim, int dims, const floa
 /* ---- Dispatch of the vector versions ------------------------------------------------------- */
 
 
-static int lc_have_avx512(void) {
+int lc_exact_avx512(void) {
     static int cached = -1;
     if (cached < 0) {
         __builtin_cpu_init();
@@ -260,13 +260,6 @@ static inline float lc_reduce16(float a[16]) {
 }
 
 #define LC_AVX512 __attribute__((target("avx512f,avx2,fma,f16c")))
-
-LC_AVX512 static inline float lc_reduce16_avx512(__m512 v) {
-    const __m256 h = _mm256_add_ps(_mm512_castps512_ps256(v), _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)));
-    const __m128 q = _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1));
-    const __m128 p = _mm_add_ps(q, _mm_movehl_ps(q, q));
-    return _mm_cvtss_f32(_mm_add_ss(p, _mm_movehdup_ps(p)));
-}
 
 /* ---- f16 dot product (ggml_vec_dot_f16, AVX-512 build) ------------------------------------ */
 
@@ -308,106 +301,7 @@ LC_AVX512 static float lc_dot_f16_avx512(const uint16_t *x, const uint16_t *y, i
 }
 
 float ck_lc_dot_f16(const uint16_t *x, const uint16_t *y, int64_t n) {
-    return lc_have_avx512() ? lc_dot_f16_avx512(x, y, n) : lc_dot_f16_generic(x, y, n);
-}
-
-/* Prefetch distances of the attention dot products, in rows: keys are 128-byte rows a few
-   nanoseconds each, values rows of up to a few KB. (8/1, 32/2 and 16/4 measured the same as
-   16/2 within the noise.) */
-#ifndef LC_KEY_AHEAD
-#define LC_KEY_AHEAD 16
-#endif
-#ifndef LC_VALUE_AHEAD
-#define LC_VALUE_AHEAD 2
-#endif
-
-/* Rows of any length (attention values: one transposed dimension per row, as long as the cells
-   in use). The part past the last whole 64 elements is, as in ggml, one product at a time added
-   to a double: a chain of dependent adds, 32 long when the cells are an odd multiple of 32. Eight
-   rows are done together so that their eight chains interleave; each row's own additions stay in
-   their order, so every result is lc_dot_f16_avx512's. */
-#define LC_F16_GROUP 8
-LC_AVX512 static void lc_dot_f16_rows_long_avx512(const uint16_t *x, int64_t stride, const uint16_t *y, int64_t n,
-                                                 int64_t count, float *out) {
-    const int64_t whole = n & ~(int64_t)63, tail = n - whole;
-    double products[LC_F16_GROUP][64];
-    for (int64_t g = 0; g < count; g += LC_F16_GROUP) {
-        const int rows = count - g < LC_F16_GROUP ? (int)(count - g) : LC_F16_GROUP;
-        double sums[LC_F16_GROUP] = {0};
-        for (int k = 0; k < rows; k++) {
-            const uint16_t *row = x + (g + k) * stride;
-            if (g + k + LC_VALUE_AHEAD < count)
-                for (int64_t i = 0; i < n; i += 32) _mm_prefetch((const char *)(row + LC_VALUE_AHEAD * stride + i), _MM_HINT_T0);
-            __m512 s0 = _mm512_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
-            for (int64_t i = 0; i < whole; i += 64) {
-                s0 = _mm512_fmadd_ps(_mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(row + i))),
-                                     _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(y + i))), s0);
-                s1 = _mm512_fmadd_ps(_mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(row + i + 16))),
-                                     _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(y + i + 16))), s1);
-                s2 = _mm512_fmadd_ps(_mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(row + i + 32))),
-                                     _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(y + i + 32))), s2);
-                s3 = _mm512_fmadd_ps(_mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(row + i + 48))),
-                                     _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(y + i + 48))), s3);
-            }
-            sums[k] = (double)lc_reduce16_avx512(_mm512_add_ps(_mm512_add_ps(s0, s2), _mm512_add_ps(s1, s3)));
-            /* The tail's products, each an f32 product widened exactly, sixteen at a time. */
-            int64_t i = 0;
-            for (; i + 16 <= tail; i += 16) {
-                const __m512 p = _mm512_mul_ps(_mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(row + whole + i))),
-                                               _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(y + whole + i))));
-                _mm512_storeu_pd(&products[k][i], _mm512_cvtps_pd(_mm512_castps512_ps256(p)));
-                _mm512_storeu_pd(&products[k][i + 8], _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(p), 1))));
-            }
-            for (; i < tail; i++) {
-                const float p = _cvtsh_ss(row[whole + i]) * _cvtsh_ss(y[whole + i]);
-                products[k][i] = (double)p;
-            }
-        }
-        for (int64_t i = 0; i < tail; i++)
-            for (int k = 0; k < rows; k++) sums[k] += products[k][i];
-        for (int k = 0; k < rows; k++) out[g + k] = (float)sums[k];
-    }
-}
-
-/* Many rows against one vector (attention scores: every cached key against one query). Each
-   row's arithmetic is lc_dot_f16_avx512's; for 64-element rows (the usual head size) the
-   vector's conversion to f32 is done once instead of once per row. */
-LC_AVX512 static void lc_dot_f16_rows_avx512(const uint16_t *x, int64_t stride, const uint16_t *y, int64_t n,
-                                            int64_t count, float *out) {
-    /* Software prefetch: the rows are strided (keys one head of a cache line pair in every
-       position's row, values one transposed dimension per context-length row), and the cache has
-       usually been pushed out of L2 and L3 by the weights streamed since the last token. */
-    if (n != 64) {
-        lc_dot_f16_rows_long_avx512(x, stride, y, n, count, out);
-        return;
-    }
-    const __m512 y0 = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)y));
-    const __m512 y1 = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(y + 16)));
-    const __m512 y2 = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(y + 32)));
-    const __m512 y3 = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(y + 48)));
-    const __m512 zero = _mm512_setzero_ps();
-    for (int64_t r = 0; r < count; r++) {
-        const uint16_t *row = x + r * stride;
-        _mm_prefetch((const char *)(row + LC_KEY_AHEAD * stride), _MM_HINT_T0);
-        _mm_prefetch((const char *)(row + LC_KEY_AHEAD * stride + 32), _MM_HINT_T0);
-        _mm_prefetch((const char *)(row + LC_KEY_AHEAD * stride + 63), _MM_HINT_T0);
-        const __m512 s0 = _mm512_fmadd_ps(_mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)row)), y0, zero);
-        const __m512 s1 = _mm512_fmadd_ps(_mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(row + 16))), y1, zero);
-        const __m512 s2 = _mm512_fmadd_ps(_mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(row + 32))), y2, zero);
-        const __m512 s3 = _mm512_fmadd_ps(_mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(row + 48))), y3, zero);
-        /* The fma into zero, not a multiply: a -0 product plus +0 is +0, as in the chain. */
-        out[r] = lc_reduce16_avx512(_mm512_add_ps(_mm512_add_ps(s0, s2), _mm512_add_ps(s1, s3)));
-    }
-}
-
-static void lc_dot_f16_rows_generic(const uint16_t *x, int64_t stride, const uint16_t *y, int64_t n,
-                                    int64_t count, float *out) {
-    for (int64_t r = 0; r < count; r++) out[r] = lc_dot_f16_generic(x + r * stride, y, n);
-}
-
-void ck_lc_dot_f16_rows(const uint16_t *x, int64_t stride, const uint16_t *y, int64_t n, int64_t count, float *out) {
-    if (lc_have_avx512()) lc_dot_f16_rows_avx512(x, stride, y, n, count, out);
-    else lc_dot_f16_rows_generic(x, stride, y, n, count, out);
+    return lc_exact_avx512() ? lc_dot_f16_avx512(x, y, n) : lc_dot_f16_generic(x, y, n);
 }
 
 /* ---- ggml_v_expf (AVX-512 build) ---------------------------------------------------------- */
@@ -481,7 +375,7 @@ LC_AVX512 static void lc_softmax_avx512(float *kq, int64_t n, float scale, int64
 }
 
 void ck_lc_softmax(float *kq, int64_t n, float scale, int64_t visible) {
-    if (lc_have_avx512()) lc_softmax_avx512(kq, n, scale, visible);
+    if (lc_exact_avx512()) lc_softmax_avx512(kq, n, scale, visible);
     else lc_softmax_generic(kq, n, scale, visible);
 }
 
@@ -511,7 +405,7 @@ LC_AVX512 static void lc_swiglu_avx512(float *gate, const float *up, int64_t n) 
 }
 
 void ck_lc_swiglu(float *gate, const float *up, int64_t n) {
-    if (lc_have_avx512()) lc_swiglu_avx512(gate, up, n);
+    if (lc_exact_avx512()) lc_swiglu_avx512(gate, up, n);
     else lc_swiglu_generic(gate, up, 0, n);
 }
 
@@ -531,11 +425,11 @@ LC_AVX512 static void lc_from_f16_f16c(const uint16_t *x, float *dst, int64_t n)
 }
 
 void ck_lc_to_f16(const float *x, uint16_t *dst, int64_t n) {
-    if (lc_have_avx512()) { lc_to_f16_f16c(x, dst, n); return; }
+    if (lc_exact_avx512()) { lc_to_f16_f16c(x, dst, n); return; }
     for (int64_t i = 0; i < n; i++) dst[i] = ck_f2h(x[i]);
 }
 
 void ck_lc_from_f16(const uint16_t *x, float *dst, int64_t n) {
-    if (lc_have_avx512()) { lc_from_f16_f16c(x, dst, n); return; }
+    if (lc_exact_avx512()) { lc_from_f16_f16c(x, dst, n); return; }
     for (int64_t i = 0; i < n; i++) dst[i] = ck_h2f(x[i]);
 }

@@ -370,16 +370,18 @@ public final class LlamaModel: CausalLanguageModel {
         let query16 = s.halfQuery[part], probabilities16 = s.halfProbabilities[part]
         let keys = cache.halfKeys(slot: slot, layer: layer) + kvHead * hd
         let valuesTransposed = cache.halfValuesTransposed(slot: slot, layer: layer)
-        for g in 0..<c.groupSize {
-            let head = kvHead * c.groupSize + g
-            ck_lc_to_f16(s.q + token * c.queryWidth + head * hd, query16, Int64(hd))
-            ck_lc_dot_f16_rows(keys, Int64(c.kvWidth), query16, Int64(hd), Int64(cells), scores)
-            ck_lc_softmax(scores, Int64(cells), scale, Int64(position + 1))
-            ck_lc_to_f16(scores, probabilities16, Int64(cells))
-            let output = s.attention + token * c.queryWidth + head * hd
-            ck_lc_dot_f16_rows(valuesTransposed + kvHead * hd * cache.positions, Int64(cache.positions),
-                               probabilities16, Int64(cells), Int64(hd), output)
+        // The group's query heads together: each cached key and value row is read once for all.
+        let group = c.groupSize, firstHead = kvHead * group
+        ck_lc_to_f16(s.q + token * c.queryWidth + firstHead * hd, query16, Int64(group * hd))
+        ck_lc_dot_f16_heads(keys, Int64(c.kvWidth), query16, Int64(hd), Int32(group), Int64(hd), Int64(cells),
+                            scores, Int64(cells))
+        for g in 0..<group {
+            ck_lc_softmax(scores + g * cells, Int64(cells), scale, Int64(position + 1))
+            ck_lc_to_f16(scores + g * cells, probabilities16 + g * cells, Int64(cells))
         }
+        ck_lc_dot_f16_heads(valuesTransposed + kvHead * hd * cache.positions, Int64(cache.positions),
+                            probabilities16, Int64(cells), Int32(group), Int64(cells), Int64(hd),
+                            s.attention + token * c.queryWidth + firstHead * hd, Int64(hd))
     }
 }
 
@@ -404,7 +406,8 @@ final class ForwardScratch: @unchecked Sendable {
     /// Per thread: one head's keys (contextLength, headDimension) and transposed values
     /// (headDimension, contextLength) widened from the f16 cache for the sgemm path.
     let wideKeys, wideValues: [UnsafeMutablePointer<Float>]
-    /// Per thread: a query head and a row of probabilities rounded to f16 (llama.cpp attention).
+    /// Per thread: the query heads of one KV head's group and their rows of probabilities, rounded
+    /// to f16 (llama.cpp attention).
     let halfQuery, halfProbabilities: [UnsafeMutablePointer<UInt16>]
     private var all: [UnsafeMutableRawPointer] = []
 
@@ -436,8 +439,8 @@ final class ForwardScratch: @unchecked Sendable {
         }
         wideKeys = (0..<threads).map { _ in .allocate(capacity: contextLength * c.headDimension) }
         wideValues = (0..<threads).map { _ in .allocate(capacity: contextLength * c.headDimension) }
-        halfQuery = (0..<threads).map { _ in .allocate(capacity: c.headDimension) }
-        halfProbabilities = (0..<threads).map { _ in .allocate(capacity: contextLength) }
+        halfQuery = (0..<threads).map { _ in .allocate(capacity: c.groupSize * c.headDimension) }
+        halfProbabilities = (0..<threads).map { _ in .allocate(capacity: c.groupSize * contextLength) }
         let floatBuffers = [x, xb, q, k, v, attention, gate, up, cos, sin, logits] + scores + wideKeys + wideValues
         all = floatBuffers.map { UnsafeMutableRawPointer($0) }
             + [UnsafeMutableRawPointer(tokens), UnsafeMutableRawPointer(slots), UnsafeMutableRawPointer(positions)]

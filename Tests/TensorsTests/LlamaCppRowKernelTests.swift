@@ -86,4 +86,38 @@ extension LlamaCppExactKernelTests {
         #expect(bits(batched) == bits(single))
         #expect(bits(batched) == bits(generic))
     }
+
+    /// Several query heads per pass (1 to 4, and 6: two passes) against one call per pair and
+    /// the portable path, bit for bit.
+    @Test(arguments: [64, 96, 608, 33])
+    func f16HeadDotProductsAgree(length: Int) {
+        var random = Generator(state: 900 + UInt64(length))
+        let rows = 11, stride = length + 5, yStride = length + 2, outStride = rows + 1
+        var x = [UInt16](repeating: 0, count: rows * stride), y = [UInt16](repeating: 0, count: 6 * yStride)
+        ck_lc_to_f16((0..<(rows * stride)).map { _ in random.float(4) }, &x, Int64(rows * stride))
+        ck_lc_to_f16((0..<(6 * yStride)).map { _ in random.float(0.5) }, &y, Int64(6 * yStride))
+        for i in 0..<length { x[4 * stride + i] = 0x8000 }
+        for heads in 1...6 {
+            var batched = [Float](repeating: -7, count: heads * outStride), generic = batched
+            ck_lc_dot_f16_heads(x, Int64(stride), y, Int64(yStride), Int32(heads), Int64(length), Int64(rows),
+                                &batched, Int64(outStride))
+            withGeneric {
+                ck_lc_dot_f16_heads(x, Int64(stride), y, Int64(yStride), Int32(heads), Int64(length), Int64(rows),
+                                    &generic, Int64(outStride))
+            }
+            var single = [Float](repeating: -7, count: heads * outStride)
+            x.withUnsafeBufferPointer { xp in
+                y.withUnsafeBufferPointer { yp in
+                    for h in 0..<heads {
+                        for r in 0..<rows {
+                            single[h * outStride + r] = ck_lc_dot_f16(xp.baseAddress! + r * stride,
+                                                                      yp.baseAddress! + h * yStride, Int64(length))
+                        }
+                    }
+                }
+            }
+            #expect(bits(batched) == bits(single), "\(heads) heads")
+            #expect(bits(batched) == bits(generic), "\(heads) heads")
+        }
+    }
 }
