@@ -5,6 +5,7 @@
 #define _GNU_SOURCE 1
 #include "ck_llamacpp.h"
 #include "ck_internal.h"
+#include "lc_internal.h"
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -103,6 +104,9 @@ static inline float lc_hsum8_avx(__m256 x) {
    but two independent chains overlap, and the activation block is loaded once for both. (Four
    rows measured slower: 51 against 60 tokens/s on SmolLM2, one thread.) */
 #define LC_ROWS 2
+/* Software prefetch, bytes ahead of the first row of the pair: the pair's two read streams
+   defeat the hardware prefetcher on long rows (see llamacpp_exact_vnni.c). */
+#define LC_PREFETCH 2048
 
 __attribute__((target("avx2,fma,f16c")))
 static void lc_rows_q4_1_avx2(const uint8_t *w, int64_t row_bytes, const uint8_t *a, int64_t blocks,
@@ -117,6 +121,7 @@ static void lc_rows_q4_1_avx2(const uint8_t *w, int64_t row_bytes, const uint8_t
         for (int k = 0; k < LC_ROWS; k++) { rows[k] = w + (r + k) * row_bytes; acc[k] = _mm256_setzero_ps(); summs[k] = 0.0f; }
         for (int64_t b = 0; b < blocks; b++) {
             const uint8_t *ab = a + b * CK_Q8_1_BYTES;
+            _mm_prefetch((const char *)(rows[0] + LC_PREFETCH + LC_ROWS * b * CK_Q4_1_BYTES), _MM_HINT_T0);
             const float dy = _cvtsh_ss(ck_rd16(ab)), sy = _cvtsh_ss(ck_rd16(ab + 2));
             const __m256i qy = _mm256_loadu_si256((const __m256i *)(ab + 4));
             for (int k = 0; k < LC_ROWS; k++) {
@@ -144,6 +149,7 @@ static void lc_rows_q8_0_avx2(const uint8_t *w, int64_t row_bytes, const uint8_t
         for (int k = 0; k < LC_ROWS; k++) { rows[k] = w + (r + k) * row_bytes; acc[k] = _mm256_setzero_ps(); }
         for (int64_t b = 0; b < blocks; b++) {
             const uint8_t *ab = a + b * CK_Q8_0_BYTES;
+            _mm_prefetch((const char *)(rows[0] + LC_PREFETCH + LC_ROWS * b * CK_Q8_0_BYTES), _MM_HINT_T0);
             const float dy = _cvtsh_ss(ck_rd16(ab));
             const __m256i qy = _mm256_loadu_si256((const __m256i *)(ab + 2));
             for (int k = 0; k < LC_ROWS; k++) {
@@ -169,20 +175,37 @@ static int lc_have_avx2(void) {
     return cached;
 }
 
+/* The VNNI kernels follow the general kernels' instruction-set choice (dispatch.c), so CK_ISA=avx2
+   or ck_force_isa("avx2") also selects the AVX2 kernels here. */
+static int lc_have_vnni(void) {
+#ifdef CK_X86
+    return ck_current_table() == &ck_table_avx512;
+#else
+    return 0;
+#endif
+}
+
 void ck_lc_matmul_rows(int wtype, const void *w, int64_t cols, const void *act, int64_t act_stride,
                        int nv, float *y, int64_t ldy, int64_t r0, int64_t r1) {
     const int64_t blocks = cols / CK_QK;
     const int64_t row_bytes = blocks * (wtype == CK_TYPE_Q4_1 ? CK_Q4_1_BYTES : CK_Q8_0_BYTES);
+    /* The VNNI kernels read the activation re-laid out for them, in this thread's scratch. */
+    uint8_t *expanded = NULL;
+    if (lc_have_vnni() && !lc_force_generic) expanded = ck_scratch((size_t)lc_vnni_expanded_bytes(blocks));
     for (int v = 0; v < nv; v++) {
         const uint8_t *a = (const uint8_t *)act + v * act_stride;
         float *out = y + v * ldy;
-        if (lc_have_avx2() && !lc_force_generic) {
+        int64_t r = r0;
+        if (expanded) {
+            lc_vnni_expand(wtype, a, blocks, expanded);
+            r = wtype == CK_TYPE_Q4_1 ? lc_vnni_rows_q4_1((const uint8_t *)w, row_bytes, expanded, blocks, out, r0, r1)
+                                      : lc_vnni_rows_q8_0((const uint8_t *)w, row_bytes, expanded, blocks, out, r0, r1);
+        } else if (lc_have_avx2() && !lc_force_generic) {
             if (wtype == CK_TYPE_Q4_1) lc_rows_q4_1_avx2((const uint8_t *)w, row_bytes, a, blocks, out, r0, r1);
             else lc_rows_q8_0_avx2((const uint8_t *)w, row_bytes, a, blocks, out, r0, r1);
-        } else {
-            for (int64_t r = r0; r < r1; r++)
-                out[r] = lc_dot_row_generic(wtype, (const uint8_t *)w + r * row_bytes, a, blocks);
+            r = r1;
         }
+        for (; r < r1; r++) out[r] = lc_dot_row_generic(wtype, (const uint8_t *)w + r * row_bytes, a, blocks);
     }
 }
 
@@ -220,7 +243,7 @@ void ck_lc_rope_adjacent(float *x, int heads, int head_dim, int dims, const floa
 /* ---- Dispatch of the vector versions ------------------------------------------------------- */
 
 
-static int lc_have_avx512(void) {
+int lc_exact_avx512(void) {
     static int cached = -1;
     if (cached < 0) {
         __builtin_cpu_init();
@@ -237,13 +260,6 @@ static inline float lc_reduce16(float a[16]) {
 }
 
 #define LC_AVX512 __attribute__((target("avx512f,avx2,fma,f16c")))
-
-LC_AVX512 static inline float lc_reduce16_avx512(__m512 v) {
-    const __m256 h = _mm256_add_ps(_mm512_castps512_ps256(v), _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)));
-    const __m128 q = _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1));
-    const __m128 p = _mm_add_ps(q, _mm_movehl_ps(q, q));
-    return _mm_cvtss_f32(_mm_add_ss(p, _mm_movehdup_ps(p)));
-}
 
 /* ---- f16 dot product (ggml_vec_dot_f16, AVX-512 build) ------------------------------------ */
 
@@ -285,7 +301,7 @@ LC_AVX512 static float lc_dot_f16_avx512(const uint16_t *x, const uint16_t *y, i
 }
 
 float ck_lc_dot_f16(const uint16_t *x, const uint16_t *y, int64_t n) {
-    return lc_have_avx512() ? lc_dot_f16_avx512(x, y, n) : lc_dot_f16_generic(x, y, n);
+    return lc_exact_avx512() ? lc_dot_f16_avx512(x, y, n) : lc_dot_f16_generic(x, y, n);
 }
 
 /* ---- ggml_v_expf (AVX-512 build) ---------------------------------------------------------- */
@@ -359,7 +375,7 @@ LC_AVX512 static void lc_softmax_avx512(float *kq, int64_t n, float scale, int64
 }
 
 void ck_lc_softmax(float *kq, int64_t n, float scale, int64_t visible) {
-    if (lc_have_avx512()) lc_softmax_avx512(kq, n, scale, visible);
+    if (lc_exact_avx512()) lc_softmax_avx512(kq, n, scale, visible);
     else lc_softmax_generic(kq, n, scale, visible);
 }
 
@@ -389,7 +405,7 @@ LC_AVX512 static void lc_swiglu_avx512(float *gate, const float *up, int64_t n) 
 }
 
 void ck_lc_swiglu(float *gate, const float *up, int64_t n) {
-    if (lc_have_avx512()) lc_swiglu_avx512(gate, up, n);
+    if (lc_exact_avx512()) lc_swiglu_avx512(gate, up, n);
     else lc_swiglu_generic(gate, up, 0, n);
 }
 
@@ -409,11 +425,11 @@ LC_AVX512 static void lc_from_f16_f16c(const uint16_t *x, float *dst, int64_t n)
 }
 
 void ck_lc_to_f16(const float *x, uint16_t *dst, int64_t n) {
-    if (lc_have_avx512()) { lc_to_f16_f16c(x, dst, n); return; }
+    if (lc_exact_avx512()) { lc_to_f16_f16c(x, dst, n); return; }
     for (int64_t i = 0; i < n; i++) dst[i] = ck_f2h(x[i]);
 }
 
 void ck_lc_from_f16(const uint16_t *x, float *dst, int64_t n) {
-    if (lc_have_avx512()) { lc_from_f16_f16c(x, dst, n); return; }
+    if (lc_exact_avx512()) { lc_from_f16_f16c(x, dst, n); return; }
     for (int64_t i = 0; i < n; i++) dst[i] = ck_h2f(x[i]);
 }

@@ -280,20 +280,33 @@ public final class LlamaModel: CausalLanguageModel {
     /// Causal attention of every token in the batch over its own slot's cached positions.
     ///
     /// Work items: for a run of consecutive positions in one slot (a prompt chunk), one item per
-    /// query head, each an [m × L] score matrix by sgemm; for single tokens (decode), one item per
-    /// (token, KV head): in precise numerics the query heads sharing that KV head stacked into one
-    /// sgemm, in llamaCpp numerics llama.cpp's f16 dot products over its padded cells.
+    /// query head, each an [m × L] score matrix by sgemm; for single tokens (decode) in precise
+    /// numerics one item per (token, KV head), the query heads sharing that KV head stacked into
+    /// one sgemm; in llamaCpp numerics one item per (token, query head), llama.cpp's f16 dot
+    /// products over its padded cells, a thread's heads of one KV head done together.
     private func attention(layer: Int, count n: Int) {
         let s = scratch
         let c = configuration
         let isRun = n > 1 && (1..<n).allSatisfy { s.slots[$0] == s.slots[0] && s.positions[$0] == s.positions[0] + $0 }
-        let items = isRun ? c.headCount : n * c.kvHeadCount
+        let llamaCpp = !isRun && cache.halfPrecision
+        let items = isRun ? c.headCount : n * (llamaCpp ? c.headCount : c.kvHeadCount)
         multiplier.pool.run { part, parts in
-            for item in ComputePool.split(items, parts: parts, part: part) {
+            let mine = ComputePool.split(items, parts: parts, part: part)
+            if llamaCpp {
+                // Query heads are split between the threads (three KV heads would split 2:1 between
+                // two); each thread's heads go in runs that share a KV head.
+                var item = mine.lowerBound
+                while item < mine.upperBound {
+                    let token = item / c.headCount, head = item % c.headCount
+                    let end = min(mine.upperBound, token * c.headCount + (head / c.groupSize + 1) * c.groupSize)
+                    attendLlamaCpp(token: token, heads: head..<(head + end - item), layer: layer, part: part)
+                    item = end
+                }
+                return
+            }
+            for item in mine {
                 if isRun {
                     attendRun(head: item, layer: layer, count: n, part: part)
-                } else if cache.halfPrecision {
-                    attendLlamaCpp(token: item / c.kvHeadCount, kvHead: item % c.kvHeadCount, layer: layer, part: part)
                 } else {
                     attendPrecise(token: item / c.kvHeadCount, kvHead: item % c.kvHeadCount, layer: layer, part: part)
                 }
@@ -357,13 +370,14 @@ public final class LlamaModel: CausalLanguageModel {
                     0, s.attention + token * c.queryWidth + kvHead * group * hd, blasint(hd))
     }
 
-    /// One token's query heads that share `kvHead`, exactly as llama.cpp computes them: the query
+    /// Some of one token's query heads that share a KV head, exactly as llama.cpp computes them: the query
     /// rounded to f16, f16 dot products over the cells padded to a multiple of 32 (later cells
     /// masked), its softmax, probabilities rounded to f16, and one f16 dot product per output
     /// dimension over the transposed values.
-    private func attendLlamaCpp(token: Int, kvHead: Int, layer: Int, part: Int) {
+    private func attendLlamaCpp(token: Int, heads: Range<Int>, layer: Int, part: Int) {
         let c = configuration, s = scratch
         let hd = c.headDimension
+        let kvHead = heads.lowerBound / c.groupSize
         let slot = s.slots[token], position = s.positions[token]
         let cells = min(cache.positions, max(32, (position + 1 + 31) / 32 * 32))
         let scale = Float(1.0 / Double(hd).squareRoot())
@@ -371,20 +385,18 @@ public final class LlamaModel: CausalLanguageModel {
         let query16 = s.halfQuery[part], probabilities16 = s.halfProbabilities[part]
         let keys = cache.halfKeys(slot: slot, layer: layer) + kvHead * hd
         let valuesTransposed = cache.halfValuesTransposed(slot: slot, layer: layer)
-        for g in 0..<c.groupSize {
-            let head = kvHead * c.groupSize + g
-            ck_lc_to_f16(s.q + token * c.queryWidth + head * hd, query16, Int64(hd))
-            for cell in 0..<cells {
-                scores[cell] = ck_lc_dot_f16(keys + cell * c.kvWidth, query16, Int64(hd))
-            }
-            ck_lc_softmax(scores, Int64(cells), scale, Int64(position + 1))
-            ck_lc_to_f16(scores, probabilities16, Int64(cells))
-            let output = s.attention + token * c.queryWidth + head * hd
-            for d in 0..<hd {
-                output[d] = ck_lc_dot_f16(valuesTransposed + (kvHead * hd + d) * cache.positions,
-                                          probabilities16, Int64(cells))
-            }
+        // The heads together: each cached key and value row is read once for all of them.
+        let count = heads.count, firstHead = heads.lowerBound
+        ck_lc_to_f16(s.q + token * c.queryWidth + firstHead * hd, query16, Int64(count * hd))
+        ck_lc_dot_f16_heads(keys, Int64(c.kvWidth), query16, Int64(hd), Int32(count), Int64(hd), Int64(cells),
+                            scores, Int64(cells))
+        for g in 0..<count {
+            ck_lc_softmax(scores + g * cells, Int64(cells), scale, Int64(position + 1))
+            ck_lc_to_f16(scores + g * cells, probabilities16 + g * cells, Int64(cells))
         }
+        ck_lc_dot_f16_heads(valuesTransposed + kvHead * hd * cache.positions, Int64(cache.positions),
+                            probabilities16, Int64(cells), Int32(count), Int64(cells), Int64(hd),
+                            s.attention + token * c.queryWidth + firstHead * hd, Int64(hd))
     }
 }
 
@@ -409,7 +421,8 @@ final class ForwardScratch: @unchecked Sendable {
     /// Per thread: one head's keys (contextLength, headDimension) and transposed values
     /// (headDimension, contextLength) widened from the f16 cache for the sgemm path.
     let wideKeys, wideValues: [UnsafeMutablePointer<Float>]
-    /// Per thread: a query head and a row of probabilities rounded to f16 (llama.cpp attention).
+    /// Per thread: the query heads of one KV head's group and their rows of probabilities, rounded
+    /// to f16 (llama.cpp attention).
     let halfQuery, halfProbabilities: [UnsafeMutablePointer<UInt16>]
     private var all: [UnsafeMutableRawPointer] = []
 
@@ -441,8 +454,8 @@ final class ForwardScratch: @unchecked Sendable {
         }
         wideKeys = (0..<threads).map { _ in .allocate(capacity: contextLength * c.headDimension) }
         wideValues = (0..<threads).map { _ in .allocate(capacity: contextLength * c.headDimension) }
-        halfQuery = (0..<threads).map { _ in .allocate(capacity: c.headDimension) }
-        halfProbabilities = (0..<threads).map { _ in .allocate(capacity: contextLength) }
+        halfQuery = (0..<threads).map { _ in .allocate(capacity: c.groupSize * c.headDimension) }
+        halfProbabilities = (0..<threads).map { _ in .allocate(capacity: c.groupSize * contextLength) }
         let floatBuffers = [x, xb, q, k, v, attention, gate, up, cos, sin, logits] + scores + wideKeys + wideValues
         all = floatBuffers.map { UnsafeMutableRawPointer($0) }
             + [UnsafeMutableRawPointer(tokens), UnsafeMutableRawPointer(slots), UnsafeMutableRawPointer(positions)]

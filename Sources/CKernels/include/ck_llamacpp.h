@@ -39,6 +39,13 @@ void ck_lc_rope_cache(float base, int dims, int64_t position, float *cosines, fl
 void ck_lc_rope_adjacent(float *x, int heads, int head_dim, int dims, const float *cosines, const float *sines);
 /* ggml_vec_dot_f16 (AVX-512 build): x and y hold f16 bit patterns. */
 float ck_lc_dot_f16(const uint16_t *x, const uint16_t *y, int64_t n);
+/* out[r] = ck_lc_dot_f16(x + r * stride, y, n) for r in [0, count), bit for bit. */
+void ck_lc_dot_f16_rows(const uint16_t *x, int64_t stride, const uint16_t *y, int64_t n, int64_t count, float *out);
+/* The same for `heads` vectors at once (the query heads that share a KV head):
+   out[h * out_stride + r] = ck_lc_dot_f16(x + r * stride, y + h * y_stride, n), each row of x
+   read once for all of them. */
+void ck_lc_dot_f16_heads(const uint16_t *x, int64_t stride, const uint16_t *y, int64_t y_stride, int heads,
+                         int64_t n, int64_t count, float *out, int64_t out_stride);
 /* Softmax of n (a multiple of 16) attention scores in place: w = f32(kq * scale), cells at or
    after `visible` masked to -inf, ggml_v_expf, 16-lane chunk sums added in double. */
 void ck_lc_softmax(float *kq, int64_t n, float scale, int64_t visible);
