@@ -40,11 +40,19 @@ public final class ComposeApp {
         let curses = Curses(mouse: options.mouse)
         curses.start()
         defer { curses.stop() }
-        let decision = ImageModeDecision.resolve(requested: options.imageMode == .sixel ? .auto : options.imageMode,
-                                                 environment: environment, da1Reply: nil, colors: curses.colors)
+        let da1 = options.imageMode == .auto && isatty(STDIN_FILENO) != 0
+            ? TerminalProbe.queryDA1(inputFD: STDIN_FILENO, outputFD: STDOUT_FILENO, timeoutMilliseconds: 150)
+            : nil
+        let decision = ImageModeDecision.resolve(requested: options.imageMode, environment: environment,
+                                                 da1Reply: da1, colors: curses.colors)
         let depth = decision.depth == .trueColor && curses.colors < 1 << 24 ? ColorDepth.colors256 : decision.depth
         let previews = ImagePreviewer(depth: depth, style: decision.mode.symbolStyle, capacity: 96)
-        let painter = ComposePainter(palette: Palette(theme: options.theme, colors: curses.colors), previews: previews)
+        let usesSixels = decision.mode == .sixel
+        let painter = ComposePainter(palette: Palette(theme: options.theme, colors: curses.colors), previews: previews,
+                                     leavesPicturesToSixels: usesSixels)
+        let sixels = SixelOverlay()
+        var shownSixels: [PicturePlacement] = []
+        var overlayWasShown = false
         let keys = KeyReader()
         var size = curses.size
         perform(state.apply(.resized(columns: size.columns, rows: size.rows)))
@@ -65,6 +73,7 @@ public final class ComposeApp {
                 switch input {
                 case .resize:
                     size = curses.size
+                    sixels.needsRepaint = true
                     perform(state.apply(.resized(columns: size.columns, rows: size.rows)))
                 case let .key(key):
                     perform(state.apply(.key(key)))
@@ -85,6 +94,23 @@ public final class ComposeApp {
             if dirty {
                 painter.draw(state, size: size, now: now)
                 doupdate()
+                if usesSixels {
+                    // Sixels survive frames that leave their cells alone; anything that moved
+                    // them, or an overlay opening or closing, paints them all again.
+                    let overlay = state.showHelp || { if case .choosingDraft = state.mode { return true } else { return false } }()
+                    let placements = overlay ? [] : painter.sixelPlacements
+                    if placements != shownSixels || overlay != overlayWasShown || sixels.needsRepaint {
+                        for picture in placements {
+                            if case let .success(image) = previews.image(for: picture.path) {
+                                sixels.paint(path: picture.path, image: image, x: picture.x, y: picture.row,
+                                             columns: picture.width, rows: picture.rows, centred: picture.centred, curses: curses)
+                            }
+                        }
+                        shownSixels = placements
+                        overlayWasShown = overlay
+                        sixels.needsRepaint = false
+                    }
+                }
                 dirty = false
             }
             inbox.waitForKeyOrEvent(timeoutMilliseconds: state.isBusy ? 100 : 250)

@@ -7,12 +7,18 @@ import TerminalGraphics
 final class ComposePainter {
     private let canvas: CellCanvas
     private let previews: ImagePreviewer
+    /// Sixel mode: pictures wholly in view are left blank for sixels; those cut by the edge of
+    /// the view are drawn as symbols.
+    let leavesPicturesToSixels: Bool
+    /// The pictures left blank in the last frame, in screen cells, for the sixel pass.
+    private(set) var sixelPlacements: [PicturePlacement] = []
     /// First canvas row on screen; kept between frames so the view does not jump.
     private var viewTop = 0
 
-    init(palette: Palette, previews: ImagePreviewer) {
+    init(palette: Palette, previews: ImagePreviewer, leavesPicturesToSixels: Bool = false) {
         canvas = CellCanvas(palette: palette)
         self.previews = previews
+        self.leavesPicturesToSixels = leavesPicturesToSixels
     }
 
     func draw(_ state: ComposeState, size: TerminalSize, now: Double) {
@@ -20,6 +26,7 @@ final class ComposePainter {
         let base = canvas.palette.style(.text)
         wbkgdset(window, chtype(base.attributes) | chtype(nc_color_pair(base.pair)))
         werase(window)
+        sixelPlacements = []
         guard size.columns >= ScreenLayout.minimumColumns, size.rows >= ScreenLayout.minimumRows else {
             let message = "Terminal too small: \(size.columns)x\(size.rows), XComposer needs \(ScreenLayout.minimumColumns)x\(ScreenLayout.minimumRows)"
             for (i, line) in TextWrapper.wrap(message, width: max(1, size.columns)).enumerated() where i < size.rows {
@@ -89,6 +96,14 @@ final class ComposePainter {
     private func drawPicture(_ picture: PicturePlacement, in area: Rect) {
         let top = picture.row - viewTop
         guard top + picture.rows > 0, top < area.height, picture.width >= 2 else { return }
+        if leavesPicturesToSixels, top >= 0, top + picture.rows <= area.height,
+           case .success = previews.image(for: picture.path) {
+            var placed = picture
+            placed.row = area.y + top
+            placed.x = area.x + picture.x
+            sixelPlacements.append(placed)
+            return
+        }
         switch previews.grid(for: picture.path, columns: picture.width, rows: picture.rows) {
         case let .success(grid):
             let left = picture.x + (picture.centred ? (picture.width - grid.columns) / 2 : 0)

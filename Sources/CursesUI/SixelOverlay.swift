@@ -23,6 +23,13 @@ final class SixelOverlay {
     func show(path: String, image: RGBAImage, x: Int, y: Int, columns: Int, rows: Int, curses: Curses) {
         let placement = Placement(path: path, x: x, y: y, columns: columns, rows: rows)
         guard needsRepaint || placement != shown else { return }
+        paint(path: path, image: image, x: x, y: y, columns: columns, rows: rows, centred: true, curses: curses)
+        shown = placement
+        needsRepaint = false
+    }
+
+    /// Writes one picture fitted into a box of cells (centred, or at its left edge) now.
+    func paint(path: String, image: RGBAImage, x: Int, y: Int, columns: Int, rows: Int, centred: Bool, curses: Curses) {
         let cell = Self.cellPixels()
         let fit = PreviewGeometry.fit(imageWidth: image.width, imageHeight: image.height, maxColumns: columns,
                                       maxRows: rows, cellWidthPixels: cell.width, cellHeightPixels: cell.height)
@@ -35,16 +42,14 @@ final class SixelOverlay {
                                          cellWidthPixels: cell.width, cellHeightPixels: cell.height)
             cache[key] = sixels
             cacheOrder.append(key)
-            if cacheOrder.count > 8 { cache[cacheOrder.removeFirst()] = nil }
+            if cacheOrder.count > 32 { cache[cacheOrder.removeFirst()] = nil }
         }
         guard !sixels.isEmpty else { return }
-        let left = x + (columns - fit.columns) / 2
+        let left = x + (centred ? (columns - fit.columns) / 2 : 0)
         // Save the cursor, move to the pane, draw, restore: curses' idea of the cursor stays true.
         curses.writeRaw("\u{1B}7\u{1B}[\(y + 1);\(left + 1)H")
         curses.writeRaw(bytes: sixels)
         curses.writeRaw("\u{1B}8")
-        shown = placement
-        needsRepaint = false
     }
 
     /// No picture is on screen any more (the pane was hidden or shows text).

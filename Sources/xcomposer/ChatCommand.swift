@@ -85,7 +85,7 @@ struct ChatCommand: ParsableCommand {
         if status != 0 { throw ExitCode(status) }
         if let handoff = app.handoff {
             let editor = ComposeScreen(model: options, screen: screen, libraryFolder: nil, db: nil,
-                                       previews: imageMode == .sixel ? "auto" : images)
+                                       previews: images)
             switch handoff {
             case let .compose(title):
                 let start: ComposeScreen.Start = title.map { .compose(title: $0, paragraphs: 5, images: nil) } ?? .askTitle

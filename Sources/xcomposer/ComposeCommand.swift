@@ -38,7 +38,7 @@ struct ComposeCommand: AsyncParsableCommand {
 
     @OptionGroup var screen: ScreenOptions
 
-    @Option(help: "Picture previews in the app: auto, symbols, ascii or none.")
+    @Option(help: "Picture previews in the app: auto, sixel, symbols, ascii or none.")
     var previews: String = "auto"
 
     @Option(help: "How many images (default: the model decides).")

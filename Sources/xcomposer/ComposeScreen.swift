@@ -30,8 +30,8 @@ struct ComposeScreen {
         guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
             throw fail("the article editor needs a terminal; for scripts use `xcomposer compose --out FILE.md`")
         }
-        guard let imageMode = ImageMode(parsing: previews), imageMode != .sixel else {
-            throw fail("--previews: unknown mode '\(previews)' (auto, symbols, ascii or none)")
+        guard let imageMode = ImageMode(parsing: previews) else {
+            throw fail("--previews: unknown mode '\(previews)' (auto, sixel, symbols, ascii or none)")
         }
         let theme = try screen.loadTheme()
         let loader = LibraryLoader(db: db, log: { writeErr("xcomposer: " + $0) })

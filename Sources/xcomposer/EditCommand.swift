@@ -20,7 +20,7 @@ struct EditCommand: ParsableCommand {
     @Option(help: "The library index file (default: the app's own).")
     var db: String?
 
-    @Option(help: "Picture previews: auto, symbols, ascii or none.")
+    @Option(help: "Picture previews: auto, sixel, symbols, ascii or none.")
     var previews: String = "auto"
 
     @OptionGroup var screen: ScreenOptions

@@ -121,6 +121,31 @@ struct ComposeAppTests {
         try quitAndCheckShell(session)
     }
 
+    /// `--previews sixel`: the pictures wholly in view go to the terminal as sixel images (tmux
+    /// cannot show them, so the test reads the bytes the app wrote through `pipe-pane`).
+    @Test func sixelPreviewsAreWrittenForPicturesInView() throws {
+        let session = try TmuxSession(columns: 100, rows: 32)
+        let raw = session.home.appendingPathComponent("raw-output").path
+        try session.tmux(["pipe-pane", "-o", "-t", session.name, "cat >> \(shellQuoted(raw))"])
+        let file = session.home.appendingPathComponent("cat.md").path
+        try "# A cat\n\nA cat on a sofa.\n\n![the cat](\(sampleLibraryFolder)/chelsea.png)\n"
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        try launch(session, "edit \(shellQuoted(file)) --previews sixel")
+        try session.waitFor(timeout: 30, "the article") { $0.contains("A cat on a sofa.") && $0.contains("Image 1") }
+        var bytes = Data()
+        for _ in 0..<100 {
+            bytes = (try? Data(contentsOf: URL(fileURLWithPath: raw))) ?? Data()
+            if bytes.range(of: Data("\u{1B}\\".utf8)) != nil, bytes.range(of: Data("\u{1B}P".utf8)) != nil { break }
+            usleep(100_000)
+        }
+        let start = try #require(bytes.range(of: Data("\u{1B}P".utf8)), "a sixel DCS was written")
+        let end = try #require(bytes.range(of: Data("\u{1B}\\".utf8), in: start.upperBound..<bytes.endIndex))
+        let body = bytes[start.upperBound..<end.lowerBound]
+        #expect(body.contains(UInt8(ascii: "q")) && body.contains(UInt8(ascii: "#")), "sixel data with colour registers")
+        #expect(body.count > 1000, "a real picture, not an empty image")
+        try quitAndCheckShell(session)
+    }
+
     /// `xcomposer edit FILE.md` opens an article written elsewhere, pictures in place; a new
     /// paragraph typed in is saved back with Ctrl-S.
     @Test func editOpensAMarkdownArticleAndSavesItBack() throws {
