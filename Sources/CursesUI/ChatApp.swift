@@ -47,25 +47,19 @@ public final class ChatApp {
 
     /// Runs until the user quits or a termination signal arrives; returns the exit status.
     public func run() -> Int32 {
-        let environment = ProcessEnvironment.current()
-        let da1 = options.imageMode == .auto && isatty(STDIN_FILENO) != 0
-            ? TerminalProbe.queryDA1(inputFD: STDIN_FILENO, outputFD: STDOUT_FILENO, timeoutMilliseconds: 150)
-            : nil
+        let da1 = TerminalPictures.probe(for: options.imageMode)
         let curses = Curses(mouse: options.mouse)
         curses.start()
         defer { curses.stop() }
-        let decision = ImageModeDecision.resolve(requested: options.imageMode, environment: environment,
-                                                 da1Reply: da1, colors: curses.colors)
-        // Curses can only show 24-bit cells through a direct-colour terminfo; elsewhere 256 it is.
-        let depth = decision.depth == .trueColor && curses.colors < 1 << 24 ? ColorDepth.colors256 : decision.depth
-        let previews = ImagePreviewer(depth: depth, style: decision.mode.symbolStyle)
-        let usesSixels = decision.mode == .sixel
+        let pictures = TerminalPictures(requested: options.imageMode, da1Reply: da1, curses: curses)
+        let previews = pictures.previews
+        let usesSixels = pictures.usesSixels
         let painter = ScreenPainter(palette: Palette(theme: options.theme, colors: curses.colors), previews: previews,
                                     leavesPictureToSixels: usesSixels)
         let sixels = SixelOverlay()
         var helpWasShown = false
-        state.imageModeReason = decision.reason
-        let showImages = decision.mode != ResolvedImageMode.none
+        state.imageModeReason = pictures.reason
+        let showImages = pictures.mode != ResolvedImageMode.none
         if !showImages { state.imagePaneVisible = false }
         let keys = KeyReader()
         var size = curses.size

@@ -36,18 +36,14 @@ public final class ComposeApp {
 
     /// Runs until the user quits or a termination signal arrives; returns the exit status.
     public func run() -> Int32 {
-        let environment = ProcessEnvironment.current()
+        let da1 = TerminalPictures.probe(for: options.imageMode)
         let curses = Curses(mouse: options.mouse)
         curses.start()
         defer { curses.stop() }
-        let da1 = options.imageMode == .auto && isatty(STDIN_FILENO) != 0
-            ? TerminalProbe.queryDA1(inputFD: STDIN_FILENO, outputFD: STDOUT_FILENO, timeoutMilliseconds: 150)
-            : nil
-        let decision = ImageModeDecision.resolve(requested: options.imageMode, environment: environment,
-                                                 da1Reply: da1, colors: curses.colors)
-        let depth = decision.depth == .trueColor && curses.colors < 1 << 24 ? ColorDepth.colors256 : decision.depth
-        let previews = ImagePreviewer(depth: depth, style: decision.mode.symbolStyle, capacity: 96)
-        let usesSixels = decision.mode == .sixel
+        // Every slot shows up to five pictures: cache enough renderings for a screenful.
+        let pictures = TerminalPictures(requested: options.imageMode, da1Reply: da1, curses: curses, capacity: 96)
+        let previews = pictures.previews
+        let usesSixels = pictures.usesSixels
         let painter = ComposePainter(palette: Palette(theme: options.theme, colors: curses.colors), previews: previews,
                                      leavesPicturesToSixels: usesSixels)
         let sixels = SixelOverlay()
