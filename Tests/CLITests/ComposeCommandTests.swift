@@ -1,4 +1,5 @@
 import Composer
+import ImageIO
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
@@ -74,4 +75,55 @@ final class ImageSourceCollector: NSObject, XMLParserDelegate {
         if elementName == "img", let source = attributeDict["src"] { sources.append(source) }
         if elementName == "p" { paragraphs += 1 }
     }
+}
+
+extension BinaryTests {
+/// `xcomposer compose --out` with the tiny converted XComposer checkpoint and a library of four
+/// uncaptioned pictures: the XComposer prompts, library captions by the vision model and the
+/// model's selection all run. Random weights write gibberish; the run must still finish, log
+/// every raw output with --verbose and write Markdown that parses back.
+@Suite(.enabled(if: BinaryRunner.available, "build the binary first (`make test` does)"))
+struct TinyXComposerComposeTests {
+    static let fixture = BinaryRunner.repositoryRoot.appendingPathComponent("Tests/SharedFixtures/xcomposer-tiny")
+
+    @Test func composesWithTheVisionModel() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("xc-tiny-compose-\(UUID().uuidString.prefix(8))")
+        let library = folder.appendingPathComponent("photos")
+        try FileManager.default.createDirectory(at: library, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for number in 0..<4 {
+            let source = Self.fixture.appendingPathComponent(number % 2 == 0 ? "images/rocket.jpg" : "images/chelsea.png")
+            var picture = try ImageDecoder.decode(path: source.path)
+            picture.pixels[0] = UInt8(number * 50 + 3)  // four files, four different contents
+            try Data(try PNGEncoder.encode(picture)).write(to: library.appendingPathComponent("photo\(number).png"))
+        }
+        let model = folder.appendingPathComponent("tiny.gguf").path
+        let converted = try BinaryRunner.run(["convert", Self.fixture.appendingPathComponent("checkpoint-bin").path, model,
+                                              "--type", "f32"])
+        #expect(converted.status == 0, "\(converted.stderr)")
+        let out = folder.appendingPathComponent("article.md").path
+        let result = try BinaryRunner.run(["compose", "-m", model, "--title", "春天的花园", "--library", library.path,
+                                           "--out", out, "--images", "2", "--verbose",
+                                           "--db", folder.appendingPathComponent("library.sqlite").path], timeout: 600)
+        #expect(result.status == 0, "stderr: \(result.stderr.suffix(2000))")
+        for step in ["raw article output", "raw spotting output", "raw caption 1 output", "raw caption 2 output",
+                     "raw selection "] {
+            #expect(result.stderr.contains(step), "missing \(step)")
+        }
+        // The four pictures had no captions: the vision model wrote them, each reply logged.
+        #expect(result.stderr.components(separatedBy: "raw library caption output").count - 1 == 4)
+        let markdown = try String(contentsOfFile: out, encoding: .utf8)
+        let article = ArticleMarkdown.parse(markdown)
+        #expect(article.title == "春天的花园")
+        #expect(!article.paragraphs.filter { !$0.text.isEmpty }.isEmpty)
+        let images = article.slots.compactMap(\.chosen?.path)
+        #expect(images.count == 2)
+        #expect(Set(images).count == images.count, "no picture is used twice")
+        for image in images {
+            #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(image).path))
+        }
+        let parser = XMLParser(contentsOf: folder.appendingPathComponent("article.html"))
+        #expect(parser?.parse() == true, "HTML is well-formed: \(String(describing: parser?.parserError))")
+    }
+}
 }
