@@ -21,6 +21,14 @@ import VisionModels
         return try TinyModel.runner().parts(composer, images: images)
     }
 
+    /// The ids of a prompt made of text only (BOS is a part of its own: positions are what count).
+    func ids(_ prompt: StepPrompt) throws -> [Int32] {
+        try parts(prompt).flatMap { part -> [Int32] in
+            guard case let .tokens(ids) = part else { throw TinyModelError("a text-only step has an image block") }
+            return ids
+        }
+    }
+
     var prompts: ComposePrompts {
         get throws { ComposePrompts(family: try TinyModel.runner().family) }
     }
@@ -39,26 +47,26 @@ import VisionModels
     @Test func articlePromptIsOneTokenisationWithBOS() throws {
         let prompt = try prompts.article(title: "春天的花园")
         let expected = try TinyModel.ids(of: " <|User|>:根据给定标题写一个图文并茂，不重复的文章：春天的花园\n<TOKENS_UNUSED_0> <|Bot|>:")
-        #expect(try parts(prompt) == [.tokens([Self.bos] + expected)])
+        #expect(try ids(prompt) == [Self.bos] + expected)
     }
 
     @Test func spottingPromptsWithAndWithoutACount() throws {
-        let free = try parts(try prompts.spotting(sections: Self.sections, imageCount: nil))
+        let free = try ids(try prompts.spotting(sections: Self.sections, imageCount: nil))
         let freeIDs = try TinyModel.ids(of: " <|User|>:给定文章\"<Seg0> 春天来了，花园里的花都开了。\n<Seg1> 小鸟在树上唱歌，孩子们在草地上玩耍。\n\" 根据上述文章，选择适合插入图像的行 \n<TOKENS_UNUSED_0> <|Bot|>:适合插入图像的行是")
-        #expect(free == [.tokens([Self.bos] + freeIDs)])
+        #expect(free == [Self.bos] + freeIDs)
         // The UI caps a fixed count at the number of sections: 3 stays 3 only with 3+ sections.
-        let three = try parts(try prompts.spotting(sections: Self.sections + ["第三段。"], imageCount: 3))
-        #expect(three.count == 1 && three.first?.count ?? 0 > freeIDs.count)
+        let three = try ids(try prompts.spotting(sections: Self.sections + ["第三段。"], imageCount: 3))
+        #expect(three.first == Self.bos && three.count > free.count)
     }
 
     @Test func captionPromptsSummariseEarlierCaptions() throws {
-        let first = try parts(try prompts.caption(sections: Self.sections, spot: 0, previous: []))
+        let first = try ids(try prompts.caption(sections: Self.sections, spot: 0, previous: []))
         let firstIDs = try TinyModel.ids(of: " <|User|>: 给定文章\"<Seg0> 春天来了，花园里的花都开了。\n<Seg1> 小鸟在树上唱歌，孩子们在草地上玩耍。\n\" 给出适合在<Seg0>后插入的图像对应的标题。 \n<TOKENS_UNUSED_0> <|Bot|>: 标题是\"")
-        #expect(first == [.tokens([Self.bos] + firstIDs)])
-        let second = try parts(try prompts.caption(sections: Self.sections, spot: 1,
+        #expect(first == [Self.bos] + firstIDs)
+        let second = try ids(try prompts.caption(sections: Self.sections, spot: 1,
                                                    previous: [SpotCaption(spot: 0, caption: "春天的花")]))
         let secondIDs = try TinyModel.ids(of: " <|User|>: 给定文章\"<Seg0> 春天来了，花园里的花都开了。\n<Seg1> 小鸟在树上唱歌，孩子们在草地上玩耍。\n\" 现在<Seg0>后插入图像对应的标题是\"春天的花\"。给出适合在<Seg1>后插入的图像对应的标题。 \n<TOKENS_UNUSED_0> <|Bot|>: 标题是\"")
-        #expect(second == [.tokens([Self.bos] + secondIDs)])
+        #expect(second == [Self.bos] + secondIDs)
     }
 
     /// Spot 0's chosen picture sits after its line, the four candidates after their letters;
