@@ -31,7 +31,9 @@ struct LibraryCaptionCommand: AsyncParsableCommand {
     var verbose = false
 
     func run() async throws {
-        let loader = LibraryLoader(db: database.path, log: { writeErr("xcomposer: " + $0) })
+        let bar = ScanProgressBar(enabled: isatty(2) == 1)
+        var loader = LibraryLoader(db: database.path, log: { writeErr("xcomposer: " + $0) })
+        if bar.enabled { loader.progress = { bar.show($0) } }
         let index: LibraryIndex
         let images: [LibraryImage]
         do {
@@ -55,8 +57,8 @@ struct LibraryCaptionCommand: AsyncParsableCommand {
         guard let captioner = model.captioner else {
             throw fail("\(ModelLoader.displayName(options.modelPath)) has no vision tower: captions need an XComposer model")
         }
+        bar.clear()
         let todo = LibraryCaptioner.needingCaptions(images, again: again).count
-        let bar = ScanProgressBar(enabled: isatty(2) == 1)
         let verbose = self.verbose
         var stored = 0
         var skipped = 0
