@@ -54,10 +54,14 @@ struct ComposeCommand: AsyncParsableCommand {
     @Option(help: "The library index file (default: the app's own).")
     var db: String?
 
+    @Option(help: "XComposer models: most beams per step (default: the original's 5; 1 is greedy, faster and smaller).")
+    var beams: Int?
+
     @Flag(help: "Print every step's raw model output to stderr.")
     var verbose = false
 
     func validate() throws {
+        if let beams, !(1...5).contains(beams) { throw ValidationError("--beams must be between 1 and 5, got \(beams)") }
         if let images, !(1...30).contains(images) { throw ValidationError("--images must be between 1 and 30, got \(images)") }
         guard (1...60).contains(paragraphs) else { throw ValidationError("--paragraphs must be between 1 and 60, got \(paragraphs)") }
         if let title, title.trimmingWhitespaceForCompose().isEmpty { throw ValidationError("--title is empty") }
@@ -85,7 +89,7 @@ struct ComposeCommand: AsyncParsableCommand {
         let model: ComposeModel
         do throws(LoadFailure) {
             model = try ComposeModel.load(.init(modelPath: options.modelPath, threads: options.threads,
-                                                context: options.requestedContext, numerics: options.numerics))
+                                                context: options.requestedContext, numerics: options.numerics, beams: beams))
         } catch {
             throw fail(error.message)
         }

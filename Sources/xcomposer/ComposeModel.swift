@@ -22,6 +22,10 @@ struct ComposeModel: Sendable {
         var threads: Int
         var context: Int
         var numerics: Numerics
+        /// Most beams an XComposer step may use (nil: the original's, up to 5). Each beam is a
+        /// sequence slot of its own in the KV cache, so 1 (greedy) saves memory and time at the
+        /// cost of answers that differ from the reference.
+        var beams: Int? = nil
     }
 
     /// Whether `file` is an XComposer model: an InternLM decoder with a vision tower.
@@ -48,10 +52,11 @@ struct ComposeModel: Sendable {
             } catch {
                 throw LoadFailure("\(displayName): \(error)")
             }
-            let (engine, context) = try opened.startEngine(contextLength: settings.context, sequenceSlots: xcomposerBeams,
+            let beams = max(1, min(settings.beams ?? xcomposerBeams, xcomposerBeams))
+            let (engine, context) = try opened.startEngine(contextLength: settings.context, sequenceSlots: beams,
                                                            pool: pool, numerics: settings.numerics)
             let runner = XComposerStepRunner(engine: engine, tokenizer: tokenizer, pictures: pictures,
-                                             metadata: file.metadata, contextLength: context)
+                                             metadata: file.metadata, contextLength: context, maxBeams: beams)
             return ComposeModel(runner: runner, engine: engine, embedder: embedder,
                                 captioner: LibraryCaptioner(runner: runner), name: name)
         }

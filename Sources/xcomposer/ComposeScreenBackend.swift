@@ -114,6 +114,14 @@ final class ComposeScreenBackend: ComposeBackend, Sendable {
                 return current.count
             }
             inbox.post(.libraryIndexed(folder: folder, total: total, skipped: skipped.withLock { $0 }))
+            // Pictures that came without a caption get one from a model that sees.
+            if let captioner = model.withLock({ $0?.captioner }) {
+                Task.detached { [self] in
+                    do { try await captionLibrary(with: captioner, inbox: inbox) } catch {
+                        inbox.post(.step("the library was not captioned: \(error)"))
+                    }
+                }
+            }
         } catch {
             inbox.post(.jobEnded(failure: (error as? LoadFailure)?.message ?? "\(error)"))
         }

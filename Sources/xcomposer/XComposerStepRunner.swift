@@ -19,13 +19,16 @@ struct XComposerStepRunner: StepRunner {
     let contextLength: Int
     /// The model's eoh and eoa ids.
     let stopTokens: Set<Int32>
+    /// Most beams a step may use (the engine's sequence slots).
+    let maxBeams: Int
 
     var family: PromptFamily { .xcomposer }
     var seesImages: Bool { true }
 
     init(engine: Engine, tokenizer: VocabularyTokenizer, pictures: PictureEncoder, metadata: GGUFMetadata,
-         contextLength: Int) {
+         contextLength: Int, maxBeams: Int = ComposeModel.xcomposerBeams) {
         self.engine = engine
+        self.maxBeams = max(1, maxBeams)
         self.tokenizer = tokenizer
         self.pictures = pictures
         self.contextLength = contextLength
@@ -55,6 +58,7 @@ struct XComposerStepRunner: StepRunner {
         parameters.stopTokens = parameters.stopTokens.subtracting(ComposePrompts.xcomposerStopTokens).union(stopTokens)
         if let eos = tokenizer.eosToken { parameters.stopTokens.insert(eos) }
         parameters.includeTokenizerStopTokens = false
+        parameters.numBeams = min(parameters.numBeams, maxBeams)
         parameters.maxNewTokens = max(1, min(parameters.maxNewTokens, contextLength - promptLength - 1))
         return parameters
     }
