@@ -23,7 +23,10 @@ final class ComposeScreenBackend: ComposeBackend, Sendable {
     private let library: Mutex<[LibraryImage]>
     private let db: String?
     private let store: SessionStore?
+    /// The model, once loaded and (if it sees) done captioning the library.
     private let model = Mutex<ComposeModel?>(nil)
+    /// Its engine as soon as it exists, so Ctrl-C and quitting reach the captioning too.
+    private let engine = Mutex<Engine?>(nil)
     /// Why the model could not be loaded, once that is known.
     private let loadFailure = Mutex<String?>(nil)
     private let job = Mutex<Task<Void, Never>?>(nil)
@@ -70,7 +73,8 @@ final class ComposeScreenBackend: ComposeBackend, Sendable {
                                                   excluding: Set(excluding)) { inbox.post(.article($0)) }
                 }
             } else {
-                // Retrieval by score needs no model: it runs at once, beside any job.
+                // Retrieval by score needs no model: it runs at once, beside any job (also while
+                // a seeing model is still loading).
                 let pipeline = makePipeline(inbox, runner: model.withLock { $0?.runner } ?? RetrievalOnly())
                 Task.detached {
                     _ = try? await pipeline.search(slot, caption: caption, context: context, label: "",
@@ -78,7 +82,7 @@ final class ComposeScreenBackend: ComposeBackend, Sendable {
                 }
             }
         case .cancel:
-            model.withLock { $0?.engine.cancelAll() }
+            engine.withLock { $0?.cancelAll() }
             job.withLock { $0?.cancel() }
         case let .saveDraft(snapshot):
             queue.async { self.save(snapshot, inbox: inbox) }
@@ -128,9 +132,9 @@ final class ComposeScreenBackend: ComposeBackend, Sendable {
     }
 
     func shutdown() {
-        model.withLock { $0?.engine.cancelAll() }
+        engine.withLock { $0?.cancelAll() }
         queue.sync {}
-        model.withLock { $0?.engine.shutdown() }
+        engine.withLock { $0?.shutdown() }
     }
 
     // MARK: - The model
@@ -146,6 +150,7 @@ final class ComposeScreenBackend: ComposeBackend, Sendable {
             } catch {
                 return failed(error.message, inbox: inbox)
             }
+            engine.withLock { $0 = loaded.engine }
             Task.detached { [self] in
                 do {
                     if let captioner = loaded.captioner { try await captionLibrary(with: captioner, inbox: inbox) }
