@@ -19,7 +19,10 @@ struct ComposeCommand: AsyncParsableCommand {
         discussion: """
         Steps, as InternLM-XComposer does them: write the article, choose where images go, caption \
         each place, find 4 candidates per caption in the library (never one already used), choose one. \
-        Progress goes to stderr; --verbose also prints every step's raw model output.
+        Progress goes to stderr; --verbose also prints every step's raw model output. \
+        An XComposer model (from `xcomposer convert`) gets the original prompts and parameters, \
+        captions the library's photos that have no caption, and looks at the 4 candidates to choose; \
+        a text model gets English chat prompts and the best retrieval score chooses.
         """
     )
 
