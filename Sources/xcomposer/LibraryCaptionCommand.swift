@@ -31,21 +31,7 @@ struct LibraryCaptionCommand: AsyncParsableCommand {
     var verbose = false
 
     func run() async throws {
-        let bar = ScanProgressBar(enabled: isatty(2) == 1)
-        var loader = LibraryLoader(db: database.path, log: { writeErr("xcomposer: " + $0) })
-        if bar.enabled { loader.progress = { bar.show($0) } }
-        let index: LibraryIndex
-        let images: [LibraryImage]
-        do {
-            index = try loader.openIndex()
-            if let folder {
-                images = try loader.images(in: folder)
-            } else {
-                do { images = try index.all() } catch { throw LoadFailure(error.description) }
-            }
-        } catch let failure as LoadFailure {
-            throw fail(failure.message)
-        }
+        // The model first: a text model is refused before anything is indexed.
         let model: ComposeModel
         do throws(LoadFailure) {
             model = try ComposeModel.load(.init(modelPath: options.modelPath, threads: options.threads,
@@ -56,6 +42,23 @@ struct LibraryCaptionCommand: AsyncParsableCommand {
         defer { model.engine.shutdown() }
         guard let captioner = model.captioner else {
             throw fail("\(ModelLoader.displayName(options.modelPath)) has no vision tower: captions need an XComposer model")
+        }
+        let bar = ScanProgressBar(enabled: isatty(2) == 1)
+        // Indexing progress goes to the bar (nowhere when stderr is not a terminal); skipped files are logged.
+        var loader = LibraryLoader(db: database.path, log: { writeErr("xcomposer: " + $0) })
+        loader.progress = { bar.show($0) }
+        let index: LibraryIndex
+        let images: [LibraryImage]
+        do {
+            index = try loader.openIndex()
+            if let folder {
+                images = try loader.images(in: folder)
+            } else {
+                do { images = try index.all() } catch { throw LoadFailure(error.description) }
+            }
+        } catch let failure as LoadFailure {
+            bar.clear()
+            throw fail(failure.message)
         }
         bar.clear()
         let todo = LibraryCaptioner.needingCaptions(images, again: again).count

@@ -55,6 +55,19 @@ struct ComposeCommandTests {
         #expect(collector.paragraphs >= 3)
     }
 
+    @Test func libraryCaptionsNeedAModelThatSees() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("xc-caption-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try BinaryRunner.run(["library", "caption", Self.sampleLibrary,
+                                           "--db", folder.appendingPathComponent("library.sqlite").path])
+        #expect(result.status == 1)
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("has no vision tower"))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("library.sqlite").path),
+                "nothing indexed for a model that cannot caption")
+    }
+
     @Test func aMissingLibraryIsOneLine() throws {
         let result = try BinaryRunner.run(["compose", "--title", "x", "--library", "/nonexistent/photos", "--out", "/tmp/never.md"])
         #expect(result.status == 1)
@@ -132,6 +145,15 @@ struct TinyXComposerComposeTests {
         }
         let parser = XMLParser(contentsOf: folder.appendingPathComponent("article.html"))
         #expect(parser?.parse() == true, "HTML is well-formed: \(String(describing: parser?.parserError))")
+
+        // The captions were stored as the model's; `library caption` then finds nothing to do.
+        let db = folder.appendingPathComponent("library.sqlite").path
+        let listed = try BinaryRunner.run(["library", "list", "--db", db])
+        let sources = listed.stdout.split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false) }
+        #expect(sources.count == 4 && sources.allSatisfy { $0.count >= 3 && $0[2] == "model" }, "\(listed.stdout)")
+        let again = try BinaryRunner.run(["library", "caption", "-m", model, "--db", db])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.hasPrefix("captioned 0 of 0 photos"), "\(again.stdout)")
     }
 }
 }
