@@ -78,6 +78,11 @@ let package = Package(
         .target(name: "FixtureSupport", path: "Tests/FixtureSupport"),
         .testTarget(name: "CheckpointConversionTests",
                     dependencies: ["FixtureSupport", "CheckpointConversion", "ModelFiles", "Tensors", "Tokenizers", "LanguageModels", "VisionModels"]),
+        // The app's composition code (step runners, selection, library captioning) on the tiny
+        // converted XComposer checkpoint, in-process.
+        .testTarget(name: "ComposeRunTests",
+                    dependencies: ["xcomposer", "CheckpointConversion", "Composer", "Engine", "ImageIO", "ImageLibrary",
+                                   "LanguageModels", "ModelFiles", "Tokenizers", "VisionModels"]),
         // Runs the built `xcomposer` binary (make test builds it first) as a user would, including
         // the terminal app inside tmux.
         .testTarget(name: "CLITests", dependencies: ["ModelFiles", "Tensors", "LanguageModels", "ImageIO", "Composer"]),

@@ -63,19 +63,28 @@ public final class LibraryIndex: Sendable {
 
     /// Sets the caption of the image at `path`, e.g. one written by a captioning model. Scans
     /// keep it unless a caption file (sidecar, captions.json) or one inside the image appears.
+    /// A caption that is not file-based (a model's) never replaces a file-based one: the
+    /// person's own words win, so the call leaves such an image alone and returns false.
     /// An empty caption clears it (source `none`). No image at `path` is an error.
-    public func setCaption(_ caption: String, for path: String, source: CaptionSource = .model) throws(LibraryError) {
+    /// - Returns: whether the caption was stored.
+    @discardableResult
+    public func setCaption(_ caption: String, for path: String, source: CaptionSource = .model) throws(LibraryError) -> Bool {
         let cleaned = CaptionText.clean(caption)
-        let changed = try run {
+        let protected = CaptionSource.allCases.filter(\.isFileBased).map(\.rawValue)
+        let outcome: Bool? = try run {
             try pool.write { db in
+                guard let current = try String.fetchOne(db, sql: "SELECT caption_source FROM image WHERE path = ?",
+                                                        arguments: [path]) else { return nil }
+                if !source.isFileBased, protected.contains(current) { return false }
                 try db.execute(
                     sql: "UPDATE image SET caption = ?, caption_source = ?, indexed_at = ? WHERE path = ?",
                     arguments: [cleaned, cleaned == nil ? CaptionSource.none.rawValue : source.rawValue,
                                 FileSystem.now(), path])
-                return db.changesCount
+                return true
             }
         }
-        if changed == 0 { throw LibraryError(path: path, problem: "not in the image library") }
+        guard let outcome else { throw LibraryError(path: path, problem: "not in the image library") }
+        return outcome
     }
 
     /// Brings the index up to date with `folder` (see `LibraryScan`): new images added, changed

@@ -2,6 +2,7 @@ import ArgumentParser
 import Composer
 import Engine
 import Glibc
+import LocalStorage
 import ImageLibrary
 import LanguageModels
 import ModelFiles
@@ -18,7 +19,10 @@ struct ComposeCommand: AsyncParsableCommand {
         discussion: """
         Steps, as InternLM-XComposer does them: write the article, choose where images go, caption \
         each place, find 4 candidates per caption in the library (never one already used), choose one. \
-        Progress goes to stderr; --verbose also prints every step's raw model output.
+        Progress goes to stderr; --verbose also prints every step's raw model output. \
+        An XComposer model (from `xcomposer convert`) gets the original prompts and parameters, \
+        captions the library's photos that have no caption, and looks at the 4 candidates to choose; \
+        a text model gets English chat prompts and the best retrieval score chooses.
         """
     )
 
@@ -53,10 +57,14 @@ struct ComposeCommand: AsyncParsableCommand {
     @Option(help: "The library index file (default: the app's own).")
     var db: String?
 
+    @Option(help: "XComposer models: most beams per step (default: the original's 5; 1 is greedy, faster and smaller).")
+    var beams: Int?
+
     @Flag(help: "Print every step's raw model output to stderr.")
     var verbose = false
 
     func validate() throws {
+        if let beams, !(1...5).contains(beams) { throw ValidationError("--beams must be between 1 and 5, got \(beams)") }
         if let images, !(1...30).contains(images) { throw ValidationError("--images must be between 1 and 30, got \(images)") }
         guard (1...60).contains(paragraphs) else { throw ValidationError("--paragraphs must be between 1 and 60, got \(paragraphs)") }
         if let title, title.trimmingWhitespaceForCompose().isEmpty { throw ValidationError("--title is empty") }
@@ -74,39 +82,46 @@ struct ComposeCommand: AsyncParsableCommand {
             return
         }
         let started = ProcessStats.now
-        let pictures: [LibraryImage]
+        var pictures: [LibraryImage]
+        let loader = LibraryLoader(db: db, log: { writeErr("compose: " + $0) })
         do {
-            pictures = try LibraryLoader(db: db, log: { writeErr("compose: " + $0) }).images(in: library)
+            pictures = try loader.images(in: library)
         } catch let failure as LoadFailure {
             throw fail(failure.message)
         }
-        let opened: OpenedModel
-        do { opened = try OpenedModel.open(path: options.modelPath) } catch { throw fail(error.message) }
-        let (file, tokenizer) = (opened.file, opened.tokenizer)
-        guard let template = ChatTemplate.detect(fromJinja: file.metadata.string("tokenizer.chat_template")) else {
-            throw fail("\(ModelLoader.displayName(options.modelPath)): its chat template is not one this program knows")
-        }
-        let engine: Engine
-        let contextLength: Int
-        do {
-            (engine, contextLength) = try opened.startEngine(contextLength: options.requestedContext, sequenceSlots: 1,
-                                                             pool: ComputePool(threadCount: options.threads),
-                                                             numerics: options.numerics)
+        let model: ComposeModel
+        do throws(LoadFailure) {
+            model = try ComposeModel.load(.init(modelPath: options.modelPath, threads: options.threads,
+                                                context: options.requestedContext, numerics: options.numerics, beams: beams))
         } catch {
             throw fail(error.message)
         }
+        let engine = model.engine
         defer { engine.shutdown() }
         let cancelOnInterrupt = InterruptHandler { engine.cancelAll() }
         defer { cancelOnInterrupt.remove() }
 
-        let answerer = ModelAnswerer(engine: engine, tokenizer: tokenizer, template: template,
-                                     metadata: file.metadata, contextLength: contextLength)
-        let stepStarted = Mutex(ProcessStats.now)
         let verbose = self.verbose
-        let embedder = try? CaptionEmbedder(file: file, tokenizer: tokenizer)
-        let pipeline = ComposePipeline(library: pictures, embedder: embedder, generate: { messages, parameters, onText in
-            try await answerer.answer(messages, parameters: parameters, onText: onText)
-        }, report: { report in
+        // A model that sees captions the pictures that came without words, before retrieval needs them.
+        if let captioner = model.captioner, !LibraryCaptioner.needingCaptions(pictures).isEmpty {
+            do {
+                pictures = try await captioner.captionMissing(pictures, in: try loader.openIndex()) { event in
+                    switch event {
+                    case let .started(current, total, path):
+                        writeErr("compose: captioning picture \(current)/\(total) \(FolderPaths.lastComponent(of: path))")
+                    case let .captioned(path, caption, raw):
+                        if verbose { writeErr("compose: raw library caption output for \(path):\n\(raw)\n---\ncaption: \(caption)") }
+                    case let .skipped(path, why):
+                        writeErr("compose: no caption for \(path): \(why)")
+                    }
+                }
+            } catch {
+                throw fail("\(error)")
+            }
+        }
+
+        let stepStarted = Mutex(ProcessStats.now)
+        let pipeline = ComposePipeline(library: pictures, embedder: model.embedder, runner: model.runner, report: { report in
             switch report {
             case let .step(what):
                 let now = ProcessStats.now
@@ -118,7 +133,9 @@ struct ComposeCommand: AsyncParsableCommand {
             case let .fallback(step, why):
                 writeErr("compose: \(step): \(why)")
             case let .event(event):
-                if case let .imageChosen(slot, _) = event { writeErr("compose: \(slot) chosen") }
+                if case let .imageChosen(slot, index) = event {
+                    writeErr("compose: \(slot) chosen: candidate \(index + 1)")
+                }
             case .live:
                 break
             }

@@ -2,18 +2,17 @@ import Composer
 import Engine
 import ImageLibrary
 
-/// The article pipeline of InternLM-XComposer, run step by step with a text model: write the
-/// article, spot where images belong, caption each spot, retrieve candidates from the library
-/// and choose one. Every step reports an `ArticleEvent` (what a live view and an autosave
-/// consume) and its raw model output, so nothing the model said is hidden. The editor's single
-/// steps (rewrite a paragraph, write the next one, caption a slot again, search again) are here
-/// too, with the same prompts and parsers.
+/// The article pipeline of InternLM-XComposer, run step by step: write the article, spot where
+/// images belong, caption each spot, retrieve candidates from the library and choose one.
+/// Every step reports an `ArticleEvent` (what a live view and an autosave consume) and its raw
+/// model output, so nothing the model said is hidden. The editor's single steps (rewrite a
+/// paragraph, write the next one, caption a slot again, search again) are here too, with the
+/// same prompts and parsers.
+///
+/// The code is the same for every model: the `StepRunner` decides the prompt family (the
+/// original prompts for XComposer, English chat prompts for instruct models) and whether the
+/// model looks at the candidates (XComposer) or the retrieval score chooses (text models).
 struct ComposePipeline: Sendable {
-    /// Runs one prompt through the model, passing each piece of text as it comes, and returns
-    /// the whole answer.
-    typealias Generate = @Sendable (_ messages: ChatMessages, _ parameters: GenerationParameters,
-                                    _ onText: @escaping @Sendable (String) -> Void) async throws -> String
-
     struct Options {
         var title: String
         var paragraphs: Int
@@ -36,13 +35,22 @@ struct ComposePipeline: Sendable {
         case event(ArticleEvent)
     }
 
-    let prompts = ComposePrompts(family: .instruct)
-    let parsers = ComposeParsers(family: .instruct)
     let library: [LibraryImage]
     /// Embeds captions with the model for the cosine half of the ranking; nil ranks by BM25 alone.
     var embedder: CaptionEmbedder? = nil
-    let generate: Generate
+    let runner: any StepRunner
     let report: @Sendable (Report) -> Void
+
+    var prompts: ComposePrompts { ComposePrompts(family: runner.family) }
+    var parsers: ComposeParsers { ComposeParsers(family: runner.family) }
+
+    init(library: [LibraryImage], embedder: CaptionEmbedder? = nil, runner: any StepRunner,
+         report: @escaping @Sendable (Report) -> Void) {
+        self.library = library
+        self.embedder = embedder
+        self.runner = runner
+        self.report = report
+    }
 
     func run(_ options: Options) async throws -> Article {
         var article = Article(title: options.title)
@@ -54,11 +62,9 @@ struct ComposePipeline: Sendable {
 
         // 1. The article, one paragraph per line, each shown as soon as its line ends.
         report(.step("writing the article"))
-        let articlePrompt = try instruct(prompts.article(title: options.title, paragraphCount: options.paragraphs))
+        let articlePrompt = seeded(prompts.article(title: options.title, paragraphCount: options.paragraphs), options.seed)
         let stream = SectionStream(parsers: parsers, firstID: options.firstParagraph, report: report)
-        let articleText = try await generate(articlePrompt.messages, seeded(articlePrompt.parameters, options.seed)) {
-            stream.feed($0)
-        }
+        let articleText = try await runner.answer(articlePrompt) { stream.feed($0) }
         stream.finish()
         report(.rawOutput(step: "article", text: articleText))
         let written = stream.sections
@@ -73,8 +79,7 @@ struct ComposePipeline: Sendable {
 
         // 2. Where images go.
         report(.step("choosing where images go"))
-        let spotPrompt = try instruct(prompts.spotting(sections: written, imageCount: options.images))
-        let spotText = try await generate(spotPrompt.messages, spotPrompt.parameters) { _ in }
+        let spotText = try await runner.answer(prompts.spotting(sections: written, imageCount: options.images))
         report(.rawOutput(step: "spotting", text: spotText))
         var spots = parsers.spots(spotText, sectionCount: written.count, requested: options.images)
         if spots.value.isEmpty {
@@ -84,90 +89,79 @@ struct ComposePipeline: Sendable {
         }
         if let why = spots.fallback { report(.fallback(step: "spotting", why: why)) }
 
-        // 3–5. Caption, retrieve, choose, one spot at a time so no image is used twice.
+        // 3–5. Caption, retrieve, choose. A model that looks at the pictures sees those already
+        // chosen for the spots above, so (as the web demo does) every spot is captioned first, in
+        // the model's order, then illustrated walking down the article; a text model illustrates
+        // each spot as soon as it is captioned. Either way no image is used twice.
+        var slots: [(slot: SlotID, spot: Int, label: String)] = []
+        var captions: [SpotCaption] = []
         var used = Set<String>()
+        var picks: [SelectionContext.Pick] = []
         for (number, spot) in spots.value.enumerated() {
             let slot = SlotID(options.firstSlot + number)
             guard let paragraph = article.content.paragraphID(atSection: spot) else { continue }
             try emit(.slotSpotted(slot, after: paragraph))
-            if let chosen = try await illustrate(slot, sections: written, spot: spot, label: "\(number + 1)",
-                                                 excluding: used, emit: emit) {
+            let caption = try await self.caption(slot, sections: written, spot: spot, previous: captions,
+                                                 label: "\(number + 1)", emit: emit)
+            captions.append(SpotCaption(spot: spot, caption: caption))
+            if runner.seesImages {
+                slots.append((slot, spot, "\(number + 1)"))
+            } else if let chosen = try await search(slot, caption: caption, context: SelectionContext(sections: written, spot: spot),
+                                                    label: "\(number + 1)", excluding: used, emit: emit) {
                 used.insert(chosen)
+            }
+        }
+        for (slot, spot, label) in slots.sorted(by: { $0.spot < $1.spot }) {
+            let caption = captions.first { $0.spot == spot }?.caption ?? ""
+            let context = SelectionContext(sections: written, spot: spot, earlier: picks)
+            if let chosen = try await search(slot, caption: caption, context: context, label: label,
+                                             excluding: used, emit: emit) {
+                used.insert(chosen)
+                picks.append(SelectionContext.Pick(spot: spot, path: chosen))
             }
         }
         return article
     }
 
-    /// Captions the slot after section `spot`, retrieves candidates and chooses the best; returns
-    /// the chosen image's path.
+    /// Captions the slot after section `spot`, retrieves candidates and chooses one; returns
+    /// the chosen image's path. (The editor's "caption again": no earlier captions or pictures.)
     func illustrate(_ slot: SlotID, sections: [String], spot: Int, label: String, excluding used: Set<String>,
                     emit: (ArticleEvent) throws -> Void) async throws -> String? {
+        let caption = try await self.caption(slot, sections: sections, spot: spot, previous: [], label: label, emit: emit)
+        return try await search(slot, caption: caption, context: SelectionContext(sections: sections, spot: spot),
+                                label: label, excluding: used, emit: emit)
+    }
+
+    /// Step 3: the caption of the image after section `spot`; `previous` are the captions
+    /// already written for this article, in the order they were made.
+    func caption(_ slot: SlotID, sections: [String], spot: Int, previous: [SpotCaption], label: String,
+                 emit: (ArticleEvent) throws -> Void) async throws -> String {
         report(.step("captioning the image after paragraph \(spot + 1)"))
-        let captionPrompt = try instruct(prompts.caption(sections: sections, spot: spot, previous: []))
-        let captionText = try await generate(captionPrompt.messages, captionPrompt.parameters) { _ in }
+        let captionText = try await runner.answer(prompts.caption(sections: sections, spot: spot, previous: previous))
         report(.rawOutput(step: "caption \(label)", text: captionText))
         let caption = parsers.caption(captionText, section: sections[spot])
         if let why = caption.fallback { report(.fallback(step: "caption \(label)", why: why)) }
         try emit(.captionSet(slot, caption.value))
-        return try search(slot, caption: caption.value, paragraph: sections[spot], label: label, excluding: used, emit: emit)
-    }
-
-    /// Retrieves candidates for a caption (the paragraph itself when the caption matches
-    /// nothing) and chooses the best by retrieval score; returns the chosen image's path.
-    func search(_ slot: SlotID, caption: String, paragraph: String, label: String, excluding used: Set<String>,
-                emit: (ArticleEvent) throws -> Void) throws -> String? {
-        report(.step("searching the library for image \(label)"))
-        try emit(.retrievalStarted(slot))
-        let vectors = embedder?.vectors(for: library)
-        var found = LibrarySearch.rank(caption: caption, in: library, excluding: used, limit: ComposePrompts.candidateCount,
-                                       embeddings: vectors, queryEmbedding: vectors == nil ? nil : embedder?.embed(caption))
-        if found.isEmpty {
-            found = LibrarySearch.rank(caption: paragraph, in: library, excluding: used, limit: ComposePrompts.candidateCount)
-            if !found.isEmpty {
-                report(.fallback(step: "retrieval \(label)", why: "no library caption shares a word with “\(caption)”; searched with the paragraph instead"))
-            }
-        }
-        guard !found.isEmpty else {
-            try emit(.slotFailed(slot, message: "no image in the library matches “\(caption)”"))
-            return nil
-        }
-        var candidates = found.map {
-            Candidate(path: $0.image.path, score: Float($0.score), captionText: $0.image.caption ?? "")
-        }
-        // Fewer matches than the strip holds: the paragraph's own matches, then other unused
-        // pictures (score 0), so there is always a choice to look at.
-        if candidates.count < ComposePrompts.candidateCount {
-            let more = LibrarySearch.rank(caption: paragraph, in: library, excluding: used, limit: library.count)
-                .map { Candidate(path: $0.image.path, score: 0, captionText: $0.image.caption ?? "") }
-                + library.filter { !used.contains($0.path) }.map { Candidate(path: $0.path, score: 0, captionText: $0.caption ?? "") }
-            for extra in more where candidates.count < ComposePrompts.candidateCount
-                && !candidates.contains(where: { $0.path == extra.path }) {
-                candidates.append(extra)
-            }
-        }
-        // Text-only model: the best retrieval score wins (a vision model would look at them).
-        try emit(.candidatesFound(slot, candidates))
-        try emit(.imageChosen(slot, index: 0))
-        return candidates[0].path
+        return caption.value
     }
 
     /// A new version of paragraph `index`, streamed live.
     func rewrite(title: String, sections: [String], index: Int) async throws -> String {
         report(.step("rewriting paragraph \(index + 1)"))
-        return try await oneParagraph(InstructPrompts.rewrite(title: title, sections: sections, index: index),
+        return try await oneParagraph(.instruct(InstructPrompts.rewrite(title: title, sections: sections, index: index)),
                                       step: "rewrite \(index + 1)")
     }
 
     /// The paragraph after the last one, streamed live.
     func nextParagraph(title: String, sections: [String]) async throws -> String {
         report(.step("writing paragraph \(sections.count + 1)"))
-        return try await oneParagraph(InstructPrompts.continuation(title: title, sections: sections),
+        return try await oneParagraph(.instruct(InstructPrompts.continuation(title: title, sections: sections)),
                                       step: "paragraph \(sections.count + 1)")
     }
 
-    private func oneParagraph(_ prompt: InstructPrompt, step: String) async throws -> String {
+    private func oneParagraph(_ prompt: StepPrompt, step: String) async throws -> String {
         let stream = SectionStream(parsers: parsers, firstID: 0, report: report, emitsParagraphs: false)
-        let text = try await generate(prompt.messages, prompt.parameters) { stream.feed($0) }
+        let text = try await runner.answer(prompt) { stream.feed($0) }
         stream.finish()
         report(.rawOutput(step: step, text: text))
         guard let first = stream.sections.first else {
@@ -176,17 +170,16 @@ struct ComposePipeline: Sendable {
         return first
     }
 
-    private func instruct(_ prompt: StepPrompt) throws -> InstructPrompt {
-        guard case let .instruct(instruct) = prompt else {
-            throw PipelineFailure("internal: expected an instruct prompt")
+    private func seeded(_ prompt: StepPrompt, _ seed: UInt64?) -> StepPrompt {
+        guard let seed else { return prompt }
+        switch prompt {
+        case var .instruct(instruct):
+            instruct.parameters.seed = seed
+            return .instruct(instruct)
+        case var .xcomposer(composer):
+            composer.parameters.seed = seed
+            return .xcomposer(composer)
         }
-        return instruct
-    }
-
-    private func seeded(_ parameters: GenerationParameters, _ seed: UInt64?) -> GenerationParameters {
-        var parameters = parameters
-        if let seed { parameters.seed = seed }
-        return parameters
     }
 }
 

@@ -16,20 +16,17 @@ import Tokenizers
 /// time and streams their events, and keeps drafts and exports on a serial queue of their own
 /// so a slow disk never stalls typing.
 final class ComposeScreenBackend: ComposeBackend, Sendable {
-    struct Settings: Sendable {
-        var modelPath: String
-        var threads: Int
-        var context: Int
-        var numerics: Numerics
-    }
+    typealias Settings = ComposeModel.Settings
 
     private let settings: Settings
     /// The pictures to illustrate with; `/library DIR` adds to them.
     private let library: Mutex<[LibraryImage]>
     private let db: String?
     private let store: SessionStore?
-    private let answerer = Mutex<ModelAnswerer?>(nil)
-    private let embedder = Mutex<CaptionEmbedder?>(nil)
+    /// The model, once loaded and (if it sees) done captioning the library.
+    private let model = Mutex<ComposeModel?>(nil)
+    /// Its engine as soon as it exists, so Ctrl-C and quitting reach the captioning too.
+    private let engine = Mutex<Engine?>(nil)
     /// Why the model could not be loaded, once that is known.
     private let loadFailure = Mutex<String?>(nil)
     private let job = Mutex<Task<Void, Never>?>(nil)
@@ -67,14 +64,25 @@ final class ComposeScreenBackend: ComposeBackend, Sendable {
                 }
             }
         case let .search(slot, caption, paragraph, excluding):
-            // Retrieval needs no model: it runs at once, beside any job.
-            let pipeline = makePipeline(inbox)
-            queue.async {
-                _ = try? pipeline.search(slot, caption: caption, paragraph: paragraph, label: "",
-                                         excluding: Set(excluding)) { inbox.post(.article($0)) }
+            // The editor knows only the slot's paragraph here, so that is the selection's context.
+            let context = SelectionContext(sections: [paragraph], spot: 0)
+            if let runner = model.withLock({ $0?.runner }), runner.seesImages {
+                // The model looks at the candidates: a job like any other.
+                run(inbox) { pipeline in
+                    _ = try await pipeline.search(slot, caption: caption, context: context, label: "",
+                                                  excluding: Set(excluding)) { inbox.post(.article($0)) }
+                }
+            } else {
+                // Retrieval by score needs no model: it runs at once, beside any job (also while
+                // a seeing model is still loading).
+                let pipeline = makePipeline(inbox, runner: model.withLock { $0?.runner } ?? RetrievalOnly())
+                Task.detached {
+                    _ = try? await pipeline.search(slot, caption: caption, context: context, label: "",
+                                                   excluding: Set(excluding)) { inbox.post(.article($0)) }
+                }
             }
         case .cancel:
-            answerer.withLock { $0?.engine.cancelAll() }
+            engine.withLock { $0?.cancelAll() }
             job.withLock { $0?.cancel() }
         case let .saveDraft(snapshot):
             queue.async { self.save(snapshot, inbox: inbox) }
@@ -110,61 +118,92 @@ final class ComposeScreenBackend: ComposeBackend, Sendable {
                 return current.count
             }
             inbox.post(.libraryIndexed(folder: folder, total: total, skipped: skipped.withLock { $0 }))
+            // Pictures that came without a caption get one from a model that sees.
+            if let captioner = model.withLock({ $0?.captioner }) {
+                Task.detached { [self] in
+                    do { try await captionLibrary(with: captioner, inbox: inbox) } catch {
+                        inbox.post(.step("the library was not captioned: \(error)"))
+                    }
+                }
+            }
         } catch {
             inbox.post(.jobEnded(failure: (error as? LoadFailure)?.message ?? "\(error)"))
         }
     }
 
     func shutdown() {
-        answerer.withLock { $0?.engine.cancelAll() }
+        engine.withLock { $0?.cancelAll() }
         queue.sync {}
-        answerer.withLock { $0?.engine.shutdown() }
+        engine.withLock { $0?.shutdown() }
     }
 
     // MARK: - The model
 
-    /// Loads the model in the background and says when it is ready.
+    /// Loads the model in the background and says when it is ready. A model that sees first
+    /// captions the library's pictures that have no caption of their own (jobs wait for it).
     func loadModel(inbox: ComposeInbox) {
         let settings = self.settings
         DispatchQueue.global(qos: .userInitiated).async { [self] in
-            do {
-                let opened = try OpenedModel.open(path: settings.modelPath)
-                let name = ModelLoader.displayName(settings.modelPath)
-                guard let template = ChatTemplate.detect(fromJinja: opened.file.metadata.string("tokenizer.chat_template")) else {
-                    throw LoadFailure("\(name): its chat template is not one this program knows")
-                }
-                let (engine, context) = try opened.startEngine(contextLength: settings.context, sequenceSlots: 1,
-                                                               pool: ComputePool(threadCount: settings.threads),
-                                                               numerics: settings.numerics)
-                let captions = try? CaptionEmbedder(file: opened.file, tokenizer: opened.tokenizer)
-                embedder.withLock { $0 = captions }
-                answerer.withLock {
-                    $0 = ModelAnswerer(engine: engine, tokenizer: opened.tokenizer, template: template,
-                                       metadata: opened.file.metadata, contextLength: context)
-                }
-                inbox.post(.modelReady(name.hasSuffix(".gguf") ? String(name.dropLast(5)) : name))
+            let loaded: ComposeModel
+            do throws(LoadFailure) {
+                loaded = try ComposeModel.load(settings)
             } catch {
-                let message = (error as? LoadFailure)?.message ?? "\(error)"
-                loadFailure.withLock { $0 = message }
-                inbox.post(.modelFailed(message))
+                return failed(error.message, inbox: inbox)
+            }
+            engine.withLock { $0 = loaded.engine }
+            Task.detached { [self] in
+                do {
+                    if let captioner = loaded.captioner { try await captionLibrary(with: captioner, inbox: inbox) }
+                } catch {
+                    inbox.post(.step("the library was not captioned: \(error)"))
+                }
+                model.withLock { $0 = loaded }
+                inbox.post(.modelReady(loaded.name))
+            }
+        }
+    }
+
+    private func failed(_ message: String, inbox: ComposeInbox) {
+        loadFailure.withLock { $0 = message }
+        inbox.post(.modelFailed(message))
+    }
+
+    /// Captions the pictures without one, storing them as the model's, with progress.
+    private func captionLibrary(with captioner: LibraryCaptioner, inbox: ComposeInbox) async throws {
+        let pictures = library.withLock { $0 }
+        guard !LibraryCaptioner.needingCaptions(pictures).isEmpty else { return }
+        let index = try LibraryLoader(db: db, log: { _ in }).openIndex()
+        let updated = try await captioner.captionMissing(pictures, in: index) { event in
+            switch event {
+            case let .started(current, total, path):
+                inbox.post(.progress(fraction: Double(current - 1) / Double(max(1, total)),
+                                     detail: "captioning \(current)/\(total) \(FolderPaths.lastComponent(of: path))"))
+            case let .skipped(path, why):
+                inbox.post(.step("no caption for \(FolderPaths.lastComponent(of: path)): \(why)"))
+            case .captioned:
+                break
+            }
+        }
+        let captions = Dictionary(updated.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+        library.withLock { current in
+            for row in current.indices {
+                if let new = captions[current[row].path], current[row].captionSource == .none { current[row] = new }
             }
         }
     }
 
     /// The model, once loaded: a job started while it loads waits for it.
-    private func waitForModel() async throws -> ModelAnswerer {
+    private func waitForModel() async throws -> ComposeModel {
         while true {
-            if let model = answerer.withLock({ $0 }) { return model }
+            if let loaded = model.withLock({ $0 }) { return loaded }
             if let message = loadFailure.withLock({ $0 }) { throw PipelineFailure("no model: \(message)") }
             try await Task.sleep(nanoseconds: 50_000_000)
         }
     }
 
-    private func makePipeline(_ inbox: ComposeInbox) -> ComposePipeline {
-        ComposePipeline(library: library.withLock { $0 }, embedder: embedder.withLock { $0 }, generate: { [self] messages, parameters, onText in
-            let model = try await waitForModel()
-            return try await model.answer(messages, parameters: parameters, onText: onText)
-        }, report: { report in
+    private func makePipeline(_ inbox: ComposeInbox, runner: any StepRunner, embedder: CaptionEmbedder? = nil) -> ComposePipeline {
+        ComposePipeline(library: library.withLock { $0 }, embedder: embedder ?? model.withLock { $0?.embedder },
+                        runner: runner, report: { report in
             switch report {
             case let .step(step): inbox.post(.step(step))
             case let .live(text): inbox.post(.liveText(text))
@@ -177,10 +216,11 @@ final class ComposeScreenBackend: ComposeBackend, Sendable {
 
     /// Runs a model job; its end (or failure) is always reported.
     private func run(_ inbox: ComposeInbox, _ body: @escaping @Sendable (ComposePipeline) async throws -> Void) {
-        let pipeline = makePipeline(inbox)
-        let task = Task.detached {
+        let task = Task.detached { [self] in
             do {
-                try await body(pipeline)
+                // The pipeline is made once the model is there: its family decides the prompts.
+                let loaded = try await waitForModel()
+                try await body(makePipeline(inbox, runner: loaded.runner, embedder: loaded.embedder))
                 inbox.post(.jobEnded(failure: nil))
             } catch {
                 inbox.post(.jobEnded(failure: Task.isCancelled ? "stopped" : "\(error)"))

@@ -7,7 +7,7 @@ struct LibraryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "library",
         abstract: "Index a folder of photos and find them by caption.",
-        subcommands: [LibraryAddCommand.self, LibraryListCommand.self, LibrarySearchCommand.self]
+        subcommands: [LibraryAddCommand.self, LibraryListCommand.self, LibrarySearchCommand.self, LibraryCaptionCommand.self]
     )
 }
 
@@ -115,11 +115,16 @@ struct ScanProgressBar {
     static let width = 20
 
     func show(_ progress: LibraryScanProgress) {
+        show("indexing", current: progress.current, total: progress.total, path: progress.path)
+    }
+
+    /// "LABEL 3/16 [###-…] NAME".
+    func show(_ label: String, current: Int, total: Int, path: String) {
         guard enabled else { return }
-        let filled = progress.total == 0 ? 0 : Self.width * progress.current / progress.total
+        let filled = total == 0 ? 0 : Self.width * min(current, total) / total
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: Self.width - filled)
-        let name = progress.path.split(separator: "/").last.map(String.init) ?? progress.path
-        writeErrRaw("\r\u{1B}[Kindexing \(progress.current)/\(progress.total) [\(bar)] \(name)")
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        writeErrRaw("\r\u{1B}[K\(label) \(current)/\(total) [\(bar)] \(name)")
     }
 
     func clear() {

@@ -12,7 +12,7 @@ struct LibraryLoader {
 
     /// Indexes `folder` (incrementally) and returns its images.
     func images(in folder: String) throws -> [LibraryImage] {
-        let index = try open()
+        let index = try openIndex()
         let pictures: [LibraryImage]
         do {
             try scan(folder, into: index)
@@ -27,7 +27,7 @@ struct LibraryLoader {
 
     /// Every indexed image; when there are none yet, the sample library `make run` installs.
     func allImages() throws -> [LibraryImage] {
-        let index = try open()
+        let index = try openIndex()
         do {
             let all = try index.all()
             if !all.isEmpty { return all }
@@ -40,7 +40,8 @@ struct LibraryLoader {
         }
     }
 
-    private func open() throws -> LibraryIndex {
+    /// The library database, opened (created on first use).
+    func openIndex() throws -> LibraryIndex {
         do { return try LibraryIndex.open(path: db ?? LibraryIndex.defaultPath()) } catch { throw LoadFailure(error.description) }
     }
 

@@ -40,3 +40,18 @@ struct ModelAnswerer: Sendable {
         return text
     }
 }
+
+/// The instruct family's step runner: text only, so the retrieval score chooses the pictures.
+extension ModelAnswerer: StepRunner {
+    var family: PromptFamily { .instruct }
+    var seesImages: Bool { false }
+
+    func answer(_ prompt: StepPrompt, images: [String],
+                onText: @escaping @Sendable (String) -> Void) async throws -> String {
+        guard case let .instruct(instruct) = prompt else {
+            throw PipelineFailure("internal: an XComposer prompt reached the instruct model")
+        }
+        guard images.isEmpty else { throw PipelineFailure("internal: the instruct model cannot see images") }
+        return try await answer(instruct.messages, parameters: instruct.parameters, onText: onText)
+    }
+}

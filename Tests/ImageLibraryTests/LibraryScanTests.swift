@@ -243,3 +243,24 @@ import Testing
                 == "/home/me/.local/share/xcomposer/library.sqlite")
     }
 }
+
+/// `setCaption` with a model's caption never replaces one that came from a file.
+@Suite struct ModelCaptionPrecedenceTests {
+    @Test func aModelCaptionNeverReplacesASidecar() throws {
+        let folder = TempFolder()
+        folder.write(TestImages.png(seed: 1), to: "cat.png")
+        folder.write("my cat", to: "cat.txt")
+        folder.write(TestImages.png(seed: 2), to: "bare.png")
+        let index = try LibraryIndex.open(path: folder.databasePath)
+        _ = try index.scan(folder: folder.path)
+        #expect(try index.setCaption("a model's cat", for: folder.at("cat.png")) == false)
+        let cat = try #require(try index.image(path: folder.at("cat.png")))
+        #expect(cat.caption == "my cat" && cat.captionSource == .sidecar)
+        #expect(try index.setCaption("a model's picture", for: folder.at("bare.png")) == true)
+        #expect(try index.image(path: folder.at("bare.png"))?.captionSource == .model)
+        // A model may replace its own earlier caption; a file-based source may replace anything.
+        #expect(try index.setCaption("a better guess", for: folder.at("bare.png")) == true)
+        #expect(try index.setCaption("typed by hand", for: folder.at("cat.png"), source: .sidecar) == true)
+        #expect(try index.image(path: folder.at("cat.png"))?.caption == "typed by hand")
+    }
+}
