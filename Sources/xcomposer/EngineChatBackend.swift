@@ -60,6 +60,7 @@ final class EngineChatBackend: Sendable {
     }
 
     func shutdown() {
+        imageJob.withLock { $0?.cancel() }
         loaded.withLock { $0?.engine.shutdown() }
     }
 
