@@ -54,6 +54,7 @@ let package = Package(
                 "Engine", "LanguageModels", "ModelFiles", "Tokenizers", "Tensors",
                 "AppCore", "CursesUI", "ImageIO", "TerminalGraphics", "SessionStore",
                 "ImageLibrary", "Composer", "LocalStorage", "VisionModels", "CheckpointConversion",
+                "CKernels", "COpenBLAS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

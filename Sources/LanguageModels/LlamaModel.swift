@@ -24,7 +24,9 @@ public final class LlamaModel: CausalLanguageModel {
     public let numerics: Numerics
     /// RoPE computed exactly as llama.cpp does (plain adjacent-pair RoPE in llamaCpp numerics).
     private let usesLlamaRoPE: Bool
-    private let file: GGUFFile
+    /// Keeps the memory the weight matrices point into alive: the mapped file, or the buffers
+    /// of synthetic weights.
+    private let storage: AnyObject
     private let multiplier: MatrixMultiplier
     private let cache: KVCache
     let scratch: ForwardScratch
@@ -43,13 +45,24 @@ public final class LlamaModel: CausalLanguageModel {
     ///   - contextLength: positions per sequence (at most the trained context).
     ///   - sequenceSlots: independent sequences the cache holds (beam search needs one per beam).
     ///   - numerics: llama.cpp's arithmetic (8-bit activations, f16 KV cache), or exact f32.
-    public init(file: GGUFFile, contextLength: Int?, sequenceSlots: Int = 1, pool: ComputePool,
-                numerics: Numerics = .llamaCpp) throws(ModelLoadError) {
+    public convenience init(file: GGUFFile, contextLength: Int?, sequenceSlots: Int = 1, pool: ComputePool,
+                            numerics: Numerics = .llamaCpp) throws(ModelLoadError) {
         let name = ModelLoader.displayName(file.path)
         let configuration = try LlamaConfiguration(metadata: file.metadata, file: name)
-        self.file = file
-        self.configuration = configuration
         let weights = try LlamaWeights(file: file, configuration: configuration, name: name)
+        try self.init(configuration: configuration, weights: weights, storage: file, name: name,
+                      contextLength: contextLength, sequenceSlots: sequenceSlots, pool: pool, numerics: numerics)
+    }
+
+    /// Binds weights that already match `configuration` (synthetic ones, built in memory).
+    /// - Parameters:
+    ///   - storage: owns the memory the weight matrices point into; kept alive with the model.
+    ///   - name: names the model in errors.
+    public init(configuration: LlamaConfiguration, weights: LlamaWeights, storage: AnyObject, name: String,
+                contextLength: Int?, sequenceSlots: Int = 1, pool: ComputePool,
+                numerics: Numerics = .llamaCpp) throws(ModelLoadError) {
+        self.storage = storage
+        self.configuration = configuration
         self.weights = weights
         let requested = contextLength ?? configuration.trainedContextLength
         self.contextLength = max(1, min(requested, configuration.trainedContextLength))

@@ -9,6 +9,25 @@ public struct LlamaLayerWeights: @unchecked Sendable {
     public let queryBias, keyBias, valueBias, outputBias: [Float]?
     public let feedForwardNorm: [Float]
     public let gate, up, down: WeightMatrix
+
+    public init(attentionNorm: [Float], query: WeightMatrix, key: WeightMatrix, value: WeightMatrix,
+                output: WeightMatrix, queryBias: [Float]?, keyBias: [Float]?, valueBias: [Float]?,
+                outputBias: [Float]?, feedForwardNorm: [Float], gate: WeightMatrix, up: WeightMatrix,
+                down: WeightMatrix) {
+        self.attentionNorm = attentionNorm
+        self.query = query
+        self.key = key
+        self.value = value
+        self.output = output
+        self.queryBias = queryBias
+        self.keyBias = keyBias
+        self.valueBias = valueBias
+        self.outputBias = outputBias
+        self.feedForwardNorm = feedForwardNorm
+        self.gate = gate
+        self.up = up
+        self.down = down
+    }
 }
 
 /// All weights of a LLaMA-family model, bound by GGUF tensor name and checked against the
@@ -21,6 +40,17 @@ public struct LlamaWeights: @unchecked Sendable {
     public let output: WeightMatrix
     /// Per-frequency divisors of RoPE (`rope_freqs.weight`, Llama 3.1 style), if present.
     public let ropeFrequencyFactors: [Float]?
+
+    /// Weights from memory the caller keeps alive (synthetic ones); shapes are the caller's
+    /// responsibility, as `LlamaModel` trusts them.
+    public init(tokenEmbedding: WeightMatrix, layers: [LlamaLayerWeights], outputNorm: [Float],
+                output: WeightMatrix, ropeFrequencyFactors: [Float]? = nil) {
+        self.tokenEmbedding = tokenEmbedding
+        self.layers = layers
+        self.outputNorm = outputNorm
+        self.output = output
+        self.ropeFrequencyFactors = ropeFrequencyFactors
+    }
 
     public init(file: GGUFFile, configuration c: LlamaConfiguration, name: String) throws(ModelLoadError) {
         let binder = TensorBinder(file: file, name: name)

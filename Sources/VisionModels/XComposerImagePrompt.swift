@@ -23,6 +23,14 @@ public enum XComposerImagePrompt {
     ///   the end: a turn without an image). The reference takes at most one image per turn.
     public static func conversation(_ messages: [ChatMessage], images: [ImageEmbedding?],
                                     tokenizer: any TextTokenizer) -> [PromptPart] {
+        conversation(messages, imagesPerTurn: images.map { $0.map { [$0] } ?? [] }, tokenizer: tokenizer)
+    }
+
+    /// A whole conversation whose user turns may each carry several images (the chat screen
+    /// lets one attach more than one): `imagesPerTurn[k]` go, in order, before the text of the
+    /// k-th user turn.
+    public static func conversation(_ messages: [ChatMessage], imagesPerTurn: [[ImageEmbedding]],
+                                    tokenizer: any TextTokenizer) -> [PromptPart] {
         let template = ChatTemplate.internLMXComposer
         let segments = template.segments(messages: messages, addGenerationPrompt: true,
                                          defaultSystemPrompt: template.defaultSystemPrompt)
@@ -30,8 +38,10 @@ public enum XComposerImagePrompt {
         var turn = 0
         for segment in segments {
             if segment.role == .user {
-                if turn < images.count, let image = images[turn] {
-                    parts.append(.embeddings(values: image.values, count: image.count))
+                if turn < imagesPerTurn.count {
+                    for image in imagesPerTurn[turn] {
+                        parts.append(.embeddings(values: image.values, count: image.count))
+                    }
                 }
                 turn += 1
             }

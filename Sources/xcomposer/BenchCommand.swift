@@ -1,15 +1,18 @@
 import ArgumentParser
+import CheckpointConversion
 import LanguageModels
 import Tensors
 
 /// `xcomposer bench`: prompt-processing and generation speed, load time and peak memory, measured
 /// the way scripts/llamacpp_bench.py measures llama.cpp: a 2048-token context, pp = one batched
 /// prompt, tg = greedy tokens generated one at a time right after that prompt (so attention
-/// reads 512–639 cached positions).
+/// reads 512–639 cached positions). With `--synthetic NAME` it measures XComposer at its real
+/// sizes over random weights built in memory instead (see `SyntheticBench`).
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure prompt and generation tokens/s, load time and peak RSS."
+        abstract: "Measure prompt and generation tokens/s, load time and peak RSS.",
+        discussion: "With --synthetic xcomposer-7b, builds XComposer-7B's vision tower and language model with random weights in memory (--type for the language matrices) and reports image-encode time and GFLOP/s against OpenBLAS's sgemm peak, prompt and generation speed against the measured memory bandwidth, and peak RSS."
     )
 
     @OptionGroup var options: ModelOptions
@@ -23,7 +26,20 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Repetitions; the best and the median are reported.")
     var repetitions = 3
 
+    @Option(help: "Build a model of these sizes with random weights in memory instead of loading -m (xcomposer-7b).")
+    var synthetic: String?
+
+    @Option(name: .customLong("type"), help: "Stored type of the synthetic language model's matrices: f16, q8_0, q4_0, q4_1, q5_0, q5_1, q4_k, q5_k, q6_k.")
+    var typeName = "q4_k"
+
+    @Option(name: .customLong("vision-type"), help: "Stored type of the synthetic vision tower's matrices: f16 or f32 (as `convert --vision-type`).")
+    var visionTypeName = "f16"
+
     func run() throws {
+        if let synthetic {
+            try runSynthetic(name: synthetic)
+            return
+        }
         let pool = ComputePool(threadCount: options.threads)
         let start = ProcessStats.now
         let model: LlamaModel
@@ -64,6 +80,28 @@ struct BenchCommand: ParsableCommand {
         print("pp\(promptTokens)       best \(format(promptRates.max()!, 1)) tokens/s, median \(format(median(promptRates), 1))   (runs: \(promptRates.map { format($0, 1) }.joined(separator: ", ")))")
         print("tg\(generateTokens)       best \(format(generationRates.max()!, 1)) tokens/s, median \(format(median(generationRates), 1))   (runs: \(generationRates.map { format($0, 1) }.joined(separator: ", ")))")
         print("peak RSS    \(format(Double(ProcessStats.peakResidentBytes) / 1_048_576, 1)) MiB")
+    }
+
+    private func runSynthetic(name: String) throws {
+        guard options.model == nil else { throw fail("give either -m MODEL or --synthetic NAME, not both") }
+        guard let preset = SyntheticPreset.named(name) else {
+            throw fail("--synthetic: unknown model '\(name)' (known: \(SyntheticPreset.publicNames.joined(separator: ", ")))")
+        }
+        let allowed = ConversionOptions.languageTypes.filter { $0 != .f32 && $0 != .bf16 }
+        guard let type = GGMLType(name: typeName), allowed.contains(type) else {
+            throw fail("--type: '\(typeName)' is not one of \(allowed.map { $0.name.lowercased() }.joined(separator: ", "))")
+        }
+        guard let visionType = GGMLType(name: visionTypeName), ConversionOptions.visionTypes.contains(visionType) else {
+            throw fail("--vision-type: '\(visionTypeName)' is not f16 or f32")
+        }
+        guard promptTokens > preset.vision.imageEmbeddingCount, generateTokens > 0 else {
+            throw fail("--prompt-tokens must exceed the \(preset.vision.imageEmbeddingCount) image vectors and --generate-tokens must be positive")
+        }
+        let bench = SyntheticBench(preset: preset, languageType: type, visionType: visionType,
+                                   threads: options.threads, promptPositions: promptTokens,
+                                   generateTokens: generateTokens, repetitions: repetitions,
+                                   numerics: options.numerics)
+        do { try bench.run() } catch { throw fail("synthetic \(name): \(error)") }
     }
 
     private func argmax(_ values: UnsafeBufferPointer<Float>) -> Int {

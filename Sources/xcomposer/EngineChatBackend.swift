@@ -7,9 +7,12 @@ import ModelFiles
 import Synchronization
 import Tensors
 import Tokenizers
+import VisionModels
 
 /// The chat screen's model side: loads GGUF models off the UI thread with progress, renders the
-/// conversation through the model's chat template and streams replies from the engine.
+/// conversation through the model's chat template and streams replies from the engine. An
+/// XComposer model with its vision tower also reads the images attached to the conversation
+/// (see `EngineChatBackend+Images.swift`).
 final class EngineChatBackend: Sendable {
     struct Settings: Sendable {
         var threads: Int
@@ -19,16 +22,20 @@ final class EngineChatBackend: Sendable {
     }
 
     /// A loaded model with what it takes to prompt it.
-    private struct Loaded: Sendable {
+    struct Loaded: Sendable {
         let engine: Engine
         let tokenizer: VocabularyTokenizer
         let template: ChatTemplate
         let metadata: GGUFMetadata
         let contextLength: Int
+        /// The vision tower, for a model that has one.
+        let vision: ChatVision?
     }
 
     private let settings: Settings
-    private let loaded = Mutex<Loaded?>(nil)
+    let loaded = Mutex<Loaded?>(nil)
+    /// The cancel flag of the reply whose images are being read, if any.
+    let imageJob = Mutex<CancelFlag?>(nil)
     /// Counts load requests, so a slow load finishing after a newer one is thrown away.
     private let loadGeneration = Atomic<Int>(0)
     private let pool: ComputePool
@@ -42,9 +49,10 @@ final class EngineChatBackend: Sendable {
         switch effect {
         case let .loadModel(path):
             load(path: path, inbox: inbox)
-        case let .generate(messages, parameters):
-            generate(messages, parameters: parameters, inbox: inbox)
+        case let .generate(messages, parameters, images):
+            generate(messages, parameters: parameters, images: images, inbox: inbox)
         case .cancelGeneration:
+            imageJob.withLock { $0?.cancel() }
             loaded.withLock { $0?.engine.cancel() }
         case .quit, .save, .listSessions, .openSession, .export:
             break
@@ -52,6 +60,7 @@ final class EngineChatBackend: Sendable {
     }
 
     func shutdown() {
+        imageJob.withLock { $0?.cancel() }
         loaded.withLock { $0?.engine.shutdown() }
     }
 
@@ -74,10 +83,17 @@ final class EngineChatBackend: Sendable {
                 Self.prefault(file) { fraction in
                     inbox.post(.modelLoading(fraction: 0.05 + 0.9 * fraction, detail: "loading weights of \(name)"))
                 }
+                var vision: ChatVision?
+                if XComposerVisionModel.hasVisionTower(file) {
+                    inbox.post(.modelLoading(fraction: 0.96, detail: "loading the vision tower of \(name)"))
+                    do { vision = try ChatVision(file: file, threads: settings.threads) } catch {
+                        throw LoadFailure("\(error)")
+                    }
+                }
                 let (engine, contextLength) = try opened.startEngine(contextLength: settings.context, sequenceSlots: 1,
                                                                      pool: pool, numerics: settings.numerics)
                 let entry = Loaded(engine: engine, tokenizer: tokenizer, template: template,
-                                   metadata: file.metadata, contextLength: contextLength)
+                                   metadata: file.metadata, contextLength: contextLength, vision: vision)
                 guard loadGeneration.load(ordering: .relaxed) == generation else {
                     engine.shutdown()
                     return
@@ -92,7 +108,8 @@ final class EngineChatBackend: Sendable {
                 // training-run label.
                 let title = name.hasSuffix(".gguf") ? String(name.dropLast(5)) : name
                 inbox.post(.modelLoading(fraction: 1, detail: "ready"))
-                inbox.post(.modelReady(ModelSummary(name: title, contextLength: contextLength, seesImages: false)))
+                inbox.post(.modelReady(ModelSummary(name: title, contextLength: contextLength,
+                                                                seesImages: vision != nil)))
             } catch let failure as LoadFailure {
                 inbox.post(.modelFailed(failure.message))
             } catch {
@@ -129,10 +146,16 @@ final class EngineChatBackend: Sendable {
 
     // MARK: - Generation
 
-    private func generate(_ messages: [ChatMessage], parameters: GenerationParameters, inbox: ChatInbox) {
+    private func generate(_ messages: [ChatMessage], parameters: GenerationParameters, images: [[String]],
+                          inbox: ChatInbox) {
         guard let model = loaded.withLock({ $0 }) else {
             inbox.post(.engine(.error("no model is loaded")))
             inbox.post(.engine(.finished(.error("no model is loaded"))))
+            return
+        }
+        if let vision = model.vision, images.contains(where: { !$0.isEmpty }) {
+            generateWithImages(messages, parameters: parameters, images: images, model: model, vision: vision,
+                               inbox: inbox)
             return
         }
         var parameters = parameters

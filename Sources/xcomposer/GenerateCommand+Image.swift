@@ -1,3 +1,4 @@
+import ArgumentParser
 import Engine
 import ImageIO
 import LanguageModels
@@ -25,11 +26,18 @@ extension GenerateCommand {
         do { picture = try ImageDecoder.decode(path: path) } catch { throw fail(error.description) }
         let pool = ComputePool(threadCount: options.threads)
         let embedding: ImageEmbedding
+        // Ctrl-C stops the encoding between two blocks of the tower (a 7B encoding takes seconds).
+        let interrupted = CancelFlag()
+        let cancelOnInterrupt = InterruptHandler { interrupted.cancel() }
         do {
+            defer { cancelOnInterrupt.remove() }
             let vision = try XComposerVisionModel(file: file, pool: pool)
-            embedding = try vision.encode(picture)
+            embedding = try vision.encode(picture, shouldCancel: { interrupted.isCancelled })
         } catch let error as VisionLoadError {
             throw fail(error.description)
+        } catch is VisionCancelled {
+            writeErr("xcomposer: \(ModelLoader.displayName(path)): image encoding cancelled")
+            throw ExitCode(130)
         } catch {
             throw fail("\(error)")
         }

@@ -22,6 +22,8 @@ public enum ChatEvent: Sendable, Equatable {
     case modelLoading(fraction: Double, detail: String)
     case modelReady(ModelSummary)
     case modelFailed(String)
+    /// The model side is reading the reply's images before its prompt: `done` of `total` encoded.
+    case imageProgress(done: Int, total: Int)
     /// The terminal changed size.
     case resized(columns: Int, rows: Int)
     /// Time passes (for notices that expire and the Ctrl-C window); carries the process memory.
@@ -43,7 +45,9 @@ public enum ChatEvent: Sendable, Equatable {
 /// What the state asks the outside world to do after an event.
 public enum ChatEffect: Sendable, Equatable {
     /// Run the conversation through the model and stream the reply back as `.engine` events.
-    case generate(messages: [ChatMessage], parameters: GenerationParameters)
+    /// `images[k]` are the paths of the images attached to the k-th user message (empty for a
+    /// turn without any); the model side reads them only if it can see images.
+    case generate(messages: [ChatMessage], parameters: GenerationParameters, images: [[String]] = [])
     /// Stop the running reply before its next token.
     case cancelGeneration
     /// Replace the model with the one at this path.

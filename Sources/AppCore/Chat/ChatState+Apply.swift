@@ -36,6 +36,11 @@ extension ChatState {
             }
             post(message, .error)
             return []
+        case let .imageProgress(done, total):
+            // Only while this reply is still waiting for its prompt (not after Esc).
+            if case .readingImages = activity { activity = .readingImages(done: done, total: total) }
+            if case .readingPrompt(0, 0) = activity { activity = .readingImages(done: done, total: total) }
+            return []
         case let .resized(columns, rows):
             screen = (max(columns, 0), max(rows, 0))
             return []

@@ -60,7 +60,7 @@ extension ChatState {
         transcript.append(TranscriptEntry(kind: .assistant, text: "", completion: .streaming))
         activity = .readingPrompt(done: 0, total: 0)
         scrollFromBottom = 0
-        return [.generate(messages: messages, parameters: parameters)]
+        return [.generate(messages: messages, parameters: parameters, images: conversationImages)]
     }
 
     mutating func regenerate() -> [ChatEffect] {

@@ -97,6 +97,11 @@ public struct ChatState: Sendable {
         return messages
     }
 
+    /// The paths of the images of each user message of `conversation`, in the same order.
+    public var conversationImages: [[String]] {
+        transcript.filter { $0.isConversation && $0.kind == .user }.map { $0.images.map(\.path) }
+    }
+
     // MARK: - Notices
 
     mutating func post(_ text: String, _ severity: StatusNotice.Severity = .info) {

@@ -6,6 +6,8 @@ public enum EngineActivity: Sendable, Equatable {
     case unavailable(String)
     /// Ready for a question.
     case idle
+    /// Encoding the conversation's images, before the prompt (`done` of `total`).
+    case readingImages(done: Int, total: Int)
     /// Reading the prompt.
     case readingPrompt(done: Int, total: Int)
     /// Writing the reply.
@@ -13,7 +15,7 @@ public enum EngineActivity: Sendable, Equatable {
 
     public var isBusy: Bool {
         switch self {
-        case .readingPrompt, .generating: return true
+        case .readingImages, .readingPrompt, .generating: return true
         default: return false
         }
     }

@@ -24,6 +24,8 @@ public enum StatusLine {
             if let stats = state.lastStatistics, stats.decodeSeconds > 0 {
                 left += " · last reply \(format(stats.decodeTokensPerSecond)) tok/s"
             }
+        case let .readingImages(done, total):
+            left = "Reading image \(min(done + 1, total))/\(total) · Esc stops"
         case let .readingPrompt(done, total):
             left = total > 0 ? "Reading prompt \(done)/\(total)" : "Reading prompt"
             left += " · Esc stops"

@@ -47,6 +47,6 @@ extension ChatState {
 }
 
 func generatedMessages(_ effects: [ChatEffect]) -> [ChatMessage]? {
-    for effect in effects { if case let .generate(messages, _) = effect { return messages } }
+    for effect in effects { if case let .generate(messages, _, _) = effect { return messages } }
     return nil
 }
