@@ -24,9 +24,18 @@ struct ModelAnswerer: Sendable {
             throw PipelineFailure("the prompt has \(prompt.count) tokens, more than the \(contextLength)-token context allows")
         }
         parameters.maxNewTokens = max(1, min(parameters.maxNewTokens, contextLength - prompt.count - 1))
+        return try await engine.collectAnswer(GenerationRequest(promptTokens: prompt, parameters: parameters),
+                                              onText: onText)
+    }
+}
+
+extension Engine {
+    /// Runs a request to its end and returns its whole text, passing each piece on as it comes;
+    /// a cancelled request throws "stopped", a failed one the model's message.
+    func collectAnswer(_ request: GenerationRequest, onText: (String) -> Void) async throws -> String {
         var text = ""
         var failure: String?
-        for await event in engine.submit(GenerationRequest(promptTokens: prompt, parameters: parameters)) {
+        for await event in submit(request) {
             switch event {
             case let .text(piece):
                 text += piece

@@ -88,19 +88,7 @@ struct XComposerStepRunner: StepRunner {
                 onText: @escaping @Sendable (String) -> Void) async throws -> String {
         let length = parts.reduce(0) { $0 + $1.count }
         let request = GenerationRequest(promptParts: parts, parameters: try fitted(parameters, promptLength: length))
-        var text = ""
-        var failure: String?
-        for await event in engine.submit(request) {
-            switch event {
-            case let .text(piece):
-                text += piece
-                onText(piece)
-            case let .error(message): failure = message
-            case let .finished(reason): if reason == .cancelled { failure = "stopped" }
-            default: break
-            }
-        }
-        if let failure { throw PipelineFailure(failure == "stopped" ? "stopped" : "the model failed: \(failure)") }
+        let text = try await engine.collectAnswer(request, onText: onText)
         // `decode(…).split('<TOKENS_UNUSED_1>')[0]`, with Hugging Face's space clean-up.
         let reply = text.split(separator: ComposePrompts.endOfAssistant, maxSplits: 1, omittingEmptySubsequences: false)
             .first.map(String.init) ?? text
