@@ -132,12 +132,7 @@ struct ComposeAppTests {
             .write(toFile: file, atomically: true, encoding: .utf8)
         try launch(session, "edit \(shellQuoted(file)) --previews sixel")
         try session.waitFor(timeout: 30, "the article") { $0.contains("A cat on a sofa.") && $0.contains("Image 1") }
-        var bytes = Data()
-        for _ in 0..<100 {
-            bytes = (try? Data(contentsOf: URL(fileURLWithPath: raw))) ?? Data()
-            if bytes.range(of: Data("\u{1B}\\".utf8)) != nil, bytes.range(of: Data("\u{1B}P".utf8)) != nil { break }
-            usleep(100_000)
-        }
+        let bytes = session.rawOutput(at: raw, waitingForSixelIn: 10)
         let start = try #require(bytes.range(of: Data("\u{1B}P".utf8)), "a sixel DCS was written")
         let end = try #require(bytes.range(of: Data("\u{1B}\\".utf8), in: start.upperBound..<bytes.endIndex))
         let body = bytes[start.upperBound..<end.lowerBound]

@@ -187,12 +187,7 @@ extension BinaryTests.TerminalAppTests {
         try session.type("/image \(Self.samplePhoto)")
         try session.press("Enter")
         try session.waitFor(timeout: 10, "the image pane title") { $0.contains("chelsea.png 451x300") }
-        var bytes = Data()
-        for _ in 0..<100 {
-            bytes = (try? Data(contentsOf: URL(fileURLWithPath: raw))) ?? Data()
-            if bytes.range(of: Data("\u{1B}\\".utf8)) != nil, bytes.range(of: Data("\u{1B}P".utf8)) != nil { break }
-            usleep(100_000)
-        }
+        let bytes = session.rawOutput(at: raw, waitingForSixelIn: 10)
         let start = try #require(bytes.range(of: Data("\u{1B}P".utf8)), "a sixel DCS was written")
         let end = try #require(bytes.range(of: Data("\u{1B}\\".utf8), in: start.upperBound..<bytes.endIndex))
         let body = bytes[start.upperBound..<end.lowerBound]

@@ -86,6 +86,19 @@ final class TmuxSession {
         try tmux(["resize-window", "-t", name, "-x", "\(columns)", "-y", "\(rows)"])
     }
 
+    /// What the app wrote to the terminal (recorded through `pipe-pane` into `path`), once it
+    /// holds a whole sixel DCS (`ESC P … ESC \\`) or `timeout` seconds have passed.
+    func rawOutput(at path: String, waitingForSixelIn timeout: TimeInterval) -> Data {
+        let deadline = Date().addingTimeInterval(timeout)
+        var bytes = Data()
+        while Date() < deadline {
+            bytes = (try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data()
+            if bytes.range(of: Data("\u{1B}\\".utf8)) != nil, bytes.range(of: Data("\u{1B}P".utf8)) != nil { break }
+            usleep(100_000)
+        }
+        return bytes
+    }
+
     /// Waits until the screen satisfies `condition`; throws with the last screen on timeout.
     @discardableResult
     func waitFor(timeout: TimeInterval, _ what: String = "condition", _ condition: (String) -> Bool) throws -> String {
