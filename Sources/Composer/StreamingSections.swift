@@ -11,7 +11,7 @@ public struct StreamingSections: Sendable {
     /// The line still being written.
     public private(set) var pending = ""
     private var lineCount = 0
-    public private(set) var emitted = 0
+    private var emitted = 0
 
     public init(parsers: ComposeParsers, maxSections: Int = ComposePrompts.maxSections) {
         self.parsers = parsers

@@ -348,13 +348,15 @@ extension ComposeState {
     // MARK: - Drafts list
 
     private mutating func chooseDraft(_ input: KeyInput, drafts: [DraftListing], selected: Int) -> [ComposeEffect] {
-        guard case let .chord(chord) = input else {
-            if case let .text(text) = input, text == "q" { mode = .browsing }
-            if case let .text(text) = input, text == "j" { mode = .choosingDraft(drafts, selected: min(selected + 1, drafts.count - 1)) }
-            if case let .text(text) = input, text == "k" { mode = .choosingDraft(drafts, selected: max(selected - 1, 0)) }
-            return []
+        var key: KeyChord.Key?
+        switch input {
+        case let .chord(chord): key = chord.key
+        case .text("k"): key = .up
+        case .text("j"): key = .down
+        case .text("q"): key = .escape
+        default: break
         }
-        switch chord.key {
+        switch key {
         case .up: mode = .choosingDraft(drafts, selected: max(selected - 1, 0))
         case .down: mode = .choosingDraft(drafts, selected: min(selected + 1, drafts.count - 1))
         case .enter:
